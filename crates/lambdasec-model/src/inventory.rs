@@ -1,0 +1,420 @@
+//! The Inventory: every Lambda function and what decides its security.
+//!
+//! Links between objects are indices into the Inventory's vectors, resolved by the source.
+//! A link that points outside the scanned inputs is `Link::External` (a literal ARN or id) or
+//! `Link::Unknown`; sources never invent the target of a reference.
+
+use crate::value::{Doc, Location, Value, ValueList};
+use serde::Serialize;
+
+/// A reference from one object to another.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Link {
+    /// Index into the matching vector of the Inventory.
+    Resolved(usize),
+    /// A literal identifier (ARN, name, id) of something not in the scanned inputs.
+    External(Value<String>),
+    /// Could not be resolved.
+    Unknown(Value<String>),
+}
+
+impl Link {
+    pub fn resolved(&self) -> Option<usize> {
+        match self {
+            Link::Resolved(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    fn shift(&mut self, by: usize) {
+        if let Link::Resolved(i) = self {
+            *i += by;
+        }
+    }
+}
+
+/// What the source format was; reported, never used by rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    Terraform,
+    TerraformPlan,
+    CloudFormation,
+    Serverless,
+    Aws,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: Value<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VpcConfig {
+    pub subnets: Vec<Link>,
+    pub security_groups: Vec<Link>,
+    pub loc: Location,
+}
+
+/// A layer as a function references it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerRef {
+    pub arn: Value<String>,
+    /// The reference resolves to whatever version is newest at deploy time (e.g. a data-source
+    /// lookup without a version).
+    pub resolves_to_latest: bool,
+    /// The layer definition, when it is in the scanned inputs.
+    pub layer: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Function {
+    /// Address (`aws_lambda_function.api`, `module.m.aws_lambda_function.f["a"]`), logical id,
+    /// or ARN.
+    pub id: String,
+    pub kind: SourceKind,
+    pub loc: Location,
+    pub name: Value<String>,
+    /// Account that owns the function, when known (live scans, literal ARNs).
+    pub account: Option<String>,
+    pub package_type: Option<Value<String>>,
+    pub runtime: Option<Value<String>>,
+    pub handler: Option<Value<String>>,
+    pub role: Option<Link>,
+    pub environment: ValueList<EnvVar>,
+    pub env_kms_key: Option<Value<String>>,
+    pub vpc: Option<VpcConfig>,
+    pub tracing_mode: Option<Value<String>>,
+    pub dead_letter_target: Option<Value<String>>,
+    pub reserved_concurrency: Option<Value<i64>>,
+    pub code_signing_config: Option<Value<String>>,
+    pub layers: ValueList<LayerRef>,
+    /// Log group configured explicitly (`logging_config.log_group`).
+    pub log_group_name: Option<Value<String>>,
+    /// The log group the function writes to, when it is in the inputs.
+    pub log_group: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyDoc {
+    /// Where the document came from: `aws_iam_role_policy.x`, `inline:name`, a policy ARN.
+    pub source: String,
+    pub document: Value<Doc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Role {
+    pub id: String,
+    pub kind: SourceKind,
+    pub loc: Location,
+    pub name: Value<String>,
+    pub arn: Option<Value<String>>,
+    pub trust_policy: Option<PolicyDoc>,
+    pub inline_policies: Vec<PolicyDoc>,
+    /// Attached managed policies: customer managed in the inventory (`Resolved`) or by ARN.
+    pub managed_policies: Vec<Link>,
+    pub permissions_boundary: Option<Link>,
+}
+
+/// A customer-managed policy defined in the inputs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ManagedPolicy {
+    pub id: String,
+    pub loc: Location,
+    pub name: Value<String>,
+    pub document: PolicyDoc,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Condition {
+    /// e.g. `ArnLike`, `StringEquals`, `ForAnyValue:StringLike`, `StringEqualsIfExists`.
+    pub operator: String,
+    pub key: String,
+    pub values: ValueList<String>,
+}
+
+/// One resource-based policy statement on a function ("who may invoke").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Permission {
+    pub id: String,
+    pub kind: SourceKind,
+    pub loc: Location,
+    pub function: Option<usize>,
+    /// How the permission names its function, for messages when it is not in the inputs.
+    pub function_ref: Value<String>,
+    pub effect_allow: bool,
+    pub actions: ValueList<String>,
+    /// Principals as written: `*`, an account id, an ARN, a service principal.
+    pub principals: ValueList<String>,
+    pub conditions: Vec<Condition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cors {
+    pub loc: Location,
+    pub allow_credentials: Option<Value<bool>>,
+    pub allow_origins: Option<ValueList<String>>,
+    pub allow_methods: Option<ValueList<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FunctionUrl {
+    pub id: String,
+    pub kind: SourceKind,
+    pub loc: Location,
+    pub function: Option<usize>,
+    pub function_ref: Value<String>,
+    pub auth_type: Value<String>,
+    pub cors: Option<Cors>,
+}
+
+/// A layer version defined in the inputs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Layer {
+    pub id: String,
+    pub kind: SourceKind,
+    pub loc: Location,
+    pub name: Value<String>,
+    pub compatible_runtimes: Option<ValueList<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EgressRule {
+    pub loc: Location,
+    /// `-1`/`all`, `tcp`, `udp`, `icmp`, or a protocol number.
+    pub protocol: Value<String>,
+    pub from_port: Option<Value<i64>>,
+    pub to_port: Option<Value<i64>>,
+    /// IPv4 and IPv6 CIDRs; other destinations (prefix lists, security groups) are not listed.
+    pub cidrs: ValueList<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub kind: SourceKind,
+    pub loc: Location,
+    pub name: Value<String>,
+    pub egress: Vec<EgressRule>,
+    /// Set when some egress rules could not be evaluated (e.g. a dynamic block over an
+    /// unresolved list).
+    pub egress_incomplete: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Subnet {
+    pub id: String,
+    pub kind: SourceKind,
+    pub loc: Location,
+    pub availability_zone: Value<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogGroup {
+    pub id: String,
+    pub kind: SourceKind,
+    pub loc: Location,
+    pub name: Value<String>,
+    pub retention_days: Option<Value<i64>>,
+    pub kms_key: Option<Value<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventInvokeConfig {
+    pub id: String,
+    pub kind: SourceKind,
+    pub loc: Location,
+    pub function: Option<usize>,
+    pub on_failure: Option<Value<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventSourceMapping {
+    pub id: String,
+    pub kind: SourceKind,
+    pub loc: Location,
+    pub function: Option<usize>,
+    pub event_source: Option<Value<String>>,
+    pub on_failure: Option<Value<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alias {
+    pub id: String,
+    pub kind: SourceKind,
+    pub loc: Location,
+    pub function: Option<usize>,
+    pub name: Value<String>,
+}
+
+/// An input that could not be read or parsed. The scan goes on without it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct SourceError {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+/// `# lambdasec:ignore LS401 reason`: findings located in `file` between `start_line` and
+/// `end_line` (inclusive) for one of `rules` (empty = every rule) are suppressed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    pub file: String,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub rules: Vec<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Inventory {
+    pub functions: Vec<Function>,
+    pub roles: Vec<Role>,
+    pub policies: Vec<ManagedPolicy>,
+    pub permissions: Vec<Permission>,
+    pub urls: Vec<FunctionUrl>,
+    pub layers: Vec<Layer>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub subnets: Vec<Subnet>,
+    pub log_groups: Vec<LogGroup>,
+    pub event_invoke_configs: Vec<EventInvokeConfig>,
+    pub event_source_mappings: Vec<EventSourceMapping>,
+    pub aliases: Vec<Alias>,
+    pub errors: Vec<SourceError>,
+    pub suppressions: Vec<Suppression>,
+    /// Number of files read.
+    pub files: usize,
+}
+
+fn shift_opt(o: &mut Option<usize>, by: usize) {
+    if let Some(i) = o {
+        *i += by;
+    }
+}
+
+impl Inventory {
+    /// Appends `other`, re-basing its links.
+    pub fn merge(&mut self, mut other: Inventory) {
+        let (f, r, p, l, sg, sn, lg) = (
+            self.functions.len(),
+            self.roles.len(),
+            self.policies.len(),
+            self.layers.len(),
+            self.security_groups.len(),
+            self.subnets.len(),
+            self.log_groups.len(),
+        );
+        for func in &mut other.functions {
+            if let Some(role) = &mut func.role {
+                role.shift(r);
+            }
+            if let Some(vpc) = &mut func.vpc {
+                vpc.subnets.iter_mut().for_each(|s| s.shift(sn));
+                vpc.security_groups.iter_mut().for_each(|s| s.shift(sg));
+            }
+            if let Value::Known { value, .. } = &mut func.layers {
+                for layer in value.iter_mut() {
+                    if let Value::Known { value, .. } = layer {
+                        shift_opt(&mut value.layer, l);
+                    }
+                }
+            }
+            shift_opt(&mut func.log_group, lg);
+        }
+        for role in &mut other.roles {
+            role.managed_policies.iter_mut().for_each(|m| m.shift(p));
+            if let Some(b) = &mut role.permissions_boundary {
+                b.shift(p);
+            }
+        }
+        other
+            .permissions
+            .iter_mut()
+            .for_each(|x| shift_opt(&mut x.function, f));
+        other
+            .urls
+            .iter_mut()
+            .for_each(|x| shift_opt(&mut x.function, f));
+        other
+            .event_invoke_configs
+            .iter_mut()
+            .for_each(|x| shift_opt(&mut x.function, f));
+        other
+            .event_source_mappings
+            .iter_mut()
+            .for_each(|x| shift_opt(&mut x.function, f));
+        other
+            .aliases
+            .iter_mut()
+            .for_each(|x| shift_opt(&mut x.function, f));
+        self.functions.append(&mut other.functions);
+        self.roles.append(&mut other.roles);
+        self.policies.append(&mut other.policies);
+        self.permissions.append(&mut other.permissions);
+        self.urls.append(&mut other.urls);
+        self.layers.append(&mut other.layers);
+        self.security_groups.append(&mut other.security_groups);
+        self.subnets.append(&mut other.subnets);
+        self.log_groups.append(&mut other.log_groups);
+        self.event_invoke_configs
+            .append(&mut other.event_invoke_configs);
+        self.event_source_mappings
+            .append(&mut other.event_source_mappings);
+        self.aliases.append(&mut other.aliases);
+        self.errors.append(&mut other.errors);
+        self.suppressions.append(&mut other.suppressions);
+        self.files += other.files;
+    }
+
+    /// Reverse links: for each function, the objects that point at it.
+    pub fn index(&self) -> FunctionIndex {
+        let n = self.functions.len();
+        let mut idx = FunctionIndex {
+            permissions: vec![Vec::new(); n],
+            urls: vec![Vec::new(); n],
+            event_invoke_configs: vec![Vec::new(); n],
+            event_source_mappings: vec![Vec::new(); n],
+            role_users: vec![Vec::new(); self.roles.len()],
+        };
+        let fill = |lists: &mut Vec<Vec<usize>>, links: &mut dyn Iterator<Item = Option<usize>>| {
+            for (i, f) in links.enumerate() {
+                if let Some(f) = f {
+                    lists[f].push(i);
+                }
+            }
+        };
+        fill(
+            &mut idx.permissions,
+            &mut self.permissions.iter().map(|x| x.function),
+        );
+        fill(&mut idx.urls, &mut self.urls.iter().map(|x| x.function));
+        fill(
+            &mut idx.event_invoke_configs,
+            &mut self.event_invoke_configs.iter().map(|x| x.function),
+        );
+        fill(
+            &mut idx.event_source_mappings,
+            &mut self.event_source_mappings.iter().map(|x| x.function),
+        );
+        for (fi, f) in self.functions.iter().enumerate() {
+            if let Some(r) = f.role.as_ref().and_then(Link::resolved) {
+                idx.role_users[r].push(fi);
+            }
+        }
+        idx
+    }
+}
+
+/// Reverse links computed once per scan by [`Inventory::index`].
+#[derive(Debug, Clone, Default)]
+pub struct FunctionIndex {
+    pub permissions: Vec<Vec<usize>>,
+    pub urls: Vec<Vec<usize>>,
+    pub event_invoke_configs: Vec<Vec<usize>>,
+    pub event_source_mappings: Vec<Vec<usize>>,
+    /// For each role, the functions that use it.
+    pub role_users: Vec<Vec<usize>>,
+}

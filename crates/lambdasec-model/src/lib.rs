@@ -1,0 +1,14 @@
+//! The data model every lambdasec source produces and every rule reads.
+//!
+//! A source (Terraform, CloudFormation, a live account, ...) turns its input into an
+//! [`Inventory`] of functions and everything attached to them. Every value carries its
+//! [`Location`] and may be [`Value::Unknown`] with a reason: sources never guess, and rules
+//! never report an unknown value as a failure.
+
+mod finding;
+mod inventory;
+mod value;
+
+pub use finding::{Checklist, Finding, RuleMeta, Severity};
+pub use inventory::*;
+pub use value::{Doc, Location, Piece, Unknown, Value, ValueList};

@@ -1,0 +1,1 @@
+//! HCL expression evaluation (to be written).
