@@ -83,7 +83,7 @@ pub struct Function {
     pub runtime: Option<Value<String>>,
     pub handler: Option<Value<String>>,
     pub role: Option<Link>,
-    pub environment: ValueList<EnvVar>,
+    pub environment: Value<Vec<EnvVar>>,
     pub env_kms_key: Option<Value<String>>,
     pub vpc: Option<VpcConfig>,
     pub tracing_mode: Option<Value<String>>,

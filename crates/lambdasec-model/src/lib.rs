@@ -7,8 +7,10 @@
 
 mod finding;
 mod inventory;
+mod suppress;
 mod value;
 
 pub use finding::{Checklist, Finding, RuleMeta, Severity};
 pub use inventory::*;
+pub use suppress::parse_suppressions;
 pub use value::{Doc, Location, Piece, Unknown, Value, ValueList};

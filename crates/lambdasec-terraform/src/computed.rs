@@ -73,9 +73,7 @@ pub fn arn_shape(rtype: &str, attr: &str) -> Option<ArnShape> {
             "arn:aws:secretsmanager:{region}:{account}:secret:{name}"
         }
         ("aws_kms_key", "arn") => "arn:aws:kms:{region}:{account}:key/{id}",
-        ("aws_sfn_state_machine", "arn") => {
-            "arn:aws:states:{region}:{account}:stateMachine:{name}"
-        }
+        ("aws_sfn_state_machine", "arn") => "arn:aws:states:{region}:{account}:stateMachine:{name}",
         ("aws_codecommit_repository", "arn") => "arn:aws:codecommit:{region}:{account}:{name}",
         ("aws_cloudwatch_metric_alarm", "arn") => {
             "arn:aws:cloudwatch:{region}:{account}:alarm:{name}"

@@ -108,9 +108,10 @@ impl TfValue {
     /// `value.name` with Terraform semantics; unknown when it cannot be answered.
     pub fn get_attr(&self, name: &str) -> TfValue {
         match self {
-            TfValue::Object(o) => o.get(name).cloned().unwrap_or_else(|| {
-                TfValue::unknown(format!("object has no attribute \"{name}\""))
-            }),
+            TfValue::Object(o) => o
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| TfValue::unknown(format!("object has no attribute \"{name}\""))),
             TfValue::Resource(r) => r.attr(name),
             TfValue::Unknown(u) => TfValue::unknown(u.reason.clone()),
             TfValue::Null => TfValue::unknown(format!("attribute \"{name}\" of null")),

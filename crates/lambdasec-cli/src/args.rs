@@ -1,0 +1,89 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "lambdasec",
+    version,
+    about = "Audit AWS Lambda functions against the Lambda security checklist",
+    long_about = "Reads Terraform (HCL and plan JSON) and reports, per function, what breaks the \
+                  Lambda security checklist, how badly, and how to fix it.\n\n\
+                  Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, \
+                  2 usage error or unreadable input."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Scan paths (default: the current directory).
+    Scan(ScanArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Print a rule's documentation: what it checks, why, an example and the fix.
+    Explain {
+        /// Rule ID (LS401) or name (url-auth-none).
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a finding is at or above this severity (or "none" to never fail).
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+    /// Report only findings at or above this severity.
+    #[arg(long, value_name = "SEVERITY")]
+    pub min_severity: Option<String>,
+    /// Run only these rules (IDs or names; repeatable or comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub only: Vec<String>,
+    /// Skip these rules (IDs or names; repeatable or comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub skip: Vec<String>,
+    /// Configuration file (default: .lambdasec.toml in the first scanned directory, if any).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The scan date for runtime deprecation rules (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// Never use colours.
+    #[arg(long)]
+    pub no_color: bool,
+    /// Print nothing on standard error except fatal errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RulesFormat,
+}

@@ -1,0 +1,28 @@
+//! `lambdasec`: audits AWS Lambda functions against the Lambda security checklist.
+//!
+//! The binary is thin: argument parsing, configuration, file discovery and output; the work
+//! happens in the source, rules and report crates.
+
+mod args;
+mod config;
+mod discover;
+mod scan;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let result = match cli.command {
+        args::Command::Scan(a) => scan::run(a),
+        args::Command::Rules(a) => scan::list_rules(a),
+        args::Command::Explain { rule } => scan::explain(&rule),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("lambdasec: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! The `scan`, `rules` and `explain` commands.
+
+use crate::args::{Format, RulesArgs, RulesFormat, ScanArgs};
+use crate::config::Config;
+use crate::discover;
+use lambdasec_model::{Finding, Inventory, RuleMeta, Severity};
+use lambdasec_report::{FunctionEntry, Report};
+use lambdasec_rules::{Date, RuleConfig, Selection};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn parse_severity(s: &str, what: &str) -> Result<Severity, String> {
+    s.parse::<Severity>().map_err(|e| format!("{what}: {e}"))
+}
+
+/// Resolves rule IDs or names to IDs; unknown ones are usage errors.
+fn rule_ids(names: &[String], what: &str) -> Result<Vec<String>, String> {
+    names
+        .iter()
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| {
+            lambdasec_rules::find_rule(n.trim())
+                .map(|r| r.meta().id.to_string())
+                .ok_or_else(|| format!("{what}: unknown rule \"{n}\" (see `lambdasec rules`)"))
+        })
+        .collect()
+}
+
+fn load_config(args: &ScanArgs, first: &Path) -> Result<Config, String> {
+    if let Some(p) = &args.config {
+        return Config::load(p);
+    }
+    let dir = if first.is_dir() {
+        first.to_path_buf()
+    } else {
+        first.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let candidate = dir.join(".lambdasec.toml");
+    if candidate.is_file() {
+        Config::load(&candidate)
+    } else {
+        Ok(Config::default())
+    }
+}
+
+/// Reads every input under one path into an inventory.
+fn read_path(path: &Path, exclude: &[String]) -> Result<Inventory, String> {
+    let inputs = discover::discover(path, exclude)?;
+    let mut inv = lambdasec_terraform::scan_hcl(&inputs.root, &inputs.terraform);
+    let plans: Vec<Inventory> = inputs
+        .plans
+        .par_iter()
+        .map(|p| lambdasec_terraform::plan::scan_plan(&inputs.root, p))
+        .collect();
+    for p in plans {
+        inv.merge(p);
+    }
+    inv.errors.extend(inputs.errors);
+    Ok(inv)
+}
+
+/// With several scanned paths, reported files are prefixed with the path they were found
+/// under, so they stay distinguishable.
+fn display_prefix(path: &Path) -> Option<String> {
+    let dir = if path.is_file() { path.parent()? } else { path };
+    let p = dir
+        .to_string_lossy()
+        .trim_end_matches('/')
+        .replace('\\', "/");
+    (!p.is_empty() && p != ".").then_some(p)
+}
+
+pub fn run(args: ScanArgs) -> Result<u8, String> {
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let cfg = load_config(&args, &paths[0])?;
+    let fail_on = match args.fail_on.as_deref().or(cfg.fail_on.as_deref()) {
+        Some("none") | Some("never") => None,
+        Some(s) => Some(parse_severity(s, "--fail-on")?),
+        None => Some(Severity::High),
+    };
+    let min_severity = match args.min_severity.as_deref().or(cfg.min_severity.as_deref()) {
+        Some(s) => parse_severity(s, "--min-severity")?,
+        None => Severity::Info,
+    };
+    let today = match &args.today {
+        Some(d) => d.parse::<Date>().map_err(|e| format!("--today: {e}"))?,
+        None => Date::today(),
+    };
+    let mut selection = Selection {
+        only: rule_ids(
+            if args.only.is_empty() {
+                &cfg.only
+            } else {
+                &args.only
+            },
+            "--only",
+        )?,
+        skip: rule_ids(&cfg.skip, ".lambdasec.toml skip")?,
+        ..Default::default()
+    };
+    selection.skip.extend(rule_ids(&args.skip, "--skip")?);
+    for (rule, sev) in &cfg.severity {
+        let id = rule_ids(std::slice::from_ref(rule), "[severity]")?;
+        selection
+            .severity
+            .insert(id[0].clone(), parse_severity(sev, "[severity]")?);
+    }
+    let rule_config = RuleConfig {
+        today,
+        own_accounts: cfg.accounts.clone(),
+        allowed_layer_accounts: cfg.allowed_layer_accounts.clone(),
+        require_log_kms: cfg.require_log_kms,
+    };
+
+    let multi = paths.len() > 1;
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut all = Inventory::default();
+    for path in &paths {
+        let mut inv = read_path(path, &cfg.exclude)?;
+        let mut f = lambdasec_rules::run(&inv, &rule_config, &selection);
+        if let Some(prefix) = display_prefix(path).filter(|_| multi) {
+            let re = |loc: &mut lambdasec_model::Location| {
+                if let Some(file) = &loc.file {
+                    loc.file = Some(format!("{prefix}/{file}").into());
+                }
+            };
+            f.iter_mut().for_each(|x| re(&mut x.loc));
+            inv.functions.iter_mut().for_each(|x| re(&mut x.loc));
+            inv.errors
+                .iter_mut()
+                .for_each(|e| e.file = format!("{prefix}/{}", e.file));
+        }
+        findings.append(&mut f);
+        all.merge(inv);
+    }
+    findings.retain(|f| f.severity >= min_severity);
+
+    let functions: Vec<FunctionEntry> = all
+        .functions
+        .iter()
+        .map(|f| FunctionEntry {
+            id: f.id.clone(),
+            loc: f.loc.clone(),
+        })
+        .collect();
+    let rules: Vec<RuleMeta> = lambdasec_rules::all_rules()
+        .into_iter()
+        .map(|r| *r.meta())
+        .collect();
+    let report = Report {
+        tool_version: VERSION,
+        findings: &findings,
+        functions: &functions,
+        rules: &rules,
+        errors: &all.errors,
+        files: all.files,
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = to_terminal && !args.no_color && std::env::var_os("NO_COLOR").is_none();
+    let text = match args.format {
+        Format::Text => lambdasec_report::render_text(&report, color),
+        Format::Json => lambdasec_report::render_json(&report),
+        Format::Sarif => lambdasec_report::render_sarif(&report),
+    };
+    match &args.output {
+        Some(p) => {
+            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))?
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (e.g. `| head`) is not an error worth a panic.
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+        }
+    }
+    if !args.quiet && args.format != Format::Text && !all.errors.is_empty() {
+        eprintln!(
+            "lambdasec: {} input(s) could not be read; see \"errors\" in the report",
+            all.errors.len()
+        );
+    }
+    let failing = findings
+        .iter()
+        .any(|f| f.suppressed.is_none() && fail_on.is_some_and(|t| f.severity >= t));
+    Ok(u8::from(failing))
+}
+
+pub fn list_rules(args: RulesArgs) -> Result<u8, String> {
+    let rules = lambdasec_rules::all_rules();
+    let out = match args.format {
+        RulesFormat::Text => {
+            let mut s = String::new();
+            for r in &rules {
+                let m = r.meta();
+                s.push_str(&format!(
+                    "{}  {:<34} {:<8} {}\n",
+                    m.id, m.name, m.severity, m.summary
+                ));
+            }
+            s
+        }
+        RulesFormat::Json => {
+            let v: Vec<serde_json::Value> = rules
+                .iter()
+                .map(|r| {
+                    let m = r.meta();
+                    serde_json::json!({
+                        "id": m.id, "name": m.name, "severity": m.severity,
+                        "checklist": m.checklist.title(), "summary": m.summary,
+                        "remediation": m.remediation,
+                        "doc": lambdasec_rules::doc_markdown(m),
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n"
+        }
+        RulesFormat::Markdown => rules_markdown(),
+    };
+    print!("{out}");
+    Ok(0)
+}
+
+/// The rule reference, generated from the rules' doc comments (`docs/rules.md`).
+pub fn rules_markdown() -> String {
+    let mut s = String::from(
+        "# lambdasec rules\n\n<!-- Generated by `lambdasec rules --format markdown`; do not edit. -->\n\n\
+         | ID | name | severity | fails when |\n|---|---|---|---|\n",
+    );
+    let rules = lambdasec_rules::all_rules();
+    for r in &rules {
+        let m = r.meta();
+        s.push_str(&format!(
+            "| [{}](#{}) | {} | {} | {} |\n",
+            m.id,
+            m.id.to_ascii_lowercase(),
+            m.name,
+            m.severity,
+            m.summary
+        ));
+    }
+    for r in &rules {
+        let m = r.meta();
+        let doc = lambdasec_rules::doc_markdown(m).replace("\n## ", "\n### ");
+        let doc = doc
+            .strip_prefix("## ")
+            .map_or(doc.clone(), |d| format!("### {d}"));
+        s.push_str(&format!(
+            "\n## {}\n\n`{}` · default severity **{}** · checklist: {}\n\n{}\n",
+            m.id,
+            m.name,
+            m.severity,
+            m.checklist.title(),
+            doc
+        ));
+    }
+    s
+}
+
+pub fn explain(rule: &str) -> Result<u8, String> {
+    let r = lambdasec_rules::find_rule(rule)
+        .ok_or_else(|| format!("unknown rule \"{rule}\" (see `lambdasec rules`)"))?;
+    let m = r.meta();
+    println!(
+        "{} {} (default severity: {})\nchecklist: {}\n\n{}\n\nRemediation: {}",
+        m.id,
+        m.name,
+        m.severity,
+        m.checklist.title(),
+        lambdasec_rules::doc_markdown(m),
+        m.remediation
+    );
+    Ok(0)
+}

@@ -1,0 +1,4 @@
+//! LS7xx: logging and tracing.
+
+pub mod log_group_unmanaged;
+pub mod tracing_not_active;
