@@ -901,7 +901,10 @@ pub fn plan_inventory(rel: &str, text: &str) -> Inventory {
             .filter_map(|k| by_key.remove(k))
             .collect();
         if s.is_empty() {
-            vec![0..text.len()]
+            vec![Range {
+                start: 0,
+                end: text.len(),
+            }]
         } else {
             s
         }
@@ -969,7 +972,13 @@ mod tests {
     #[test]
     fn positions_in_one_pass() {
         let t = "{\"planned_values\": {\"resources\": [\n  {\"address\": \"a.b\"},\n  {\"address\":\"c.d[\\\"k\\\"]\"}]}}";
-        let p = address_positions(t, &[0..t.len()]);
+        let p = address_positions(
+            t,
+            &[Range {
+                start: 0,
+                end: t.len(),
+            }],
+        );
         assert_eq!(p["a.b"], (2, 4));
         assert_eq!(p["c.d[\"k\"]"], (3, 4));
     }

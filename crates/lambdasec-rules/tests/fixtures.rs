@@ -1,0 +1,338 @@
+//! Rule fixtures with inline expectations.
+//!
+//! Layout: `tests/fixtures/<RULE_ID>/<case>` where a case is a `.tf` file (scanned alone), a
+//! directory (a Terraform root with its modules), or a plan `.json` with a sidecar
+//! `<case>.expect`. Only the directory's rule runs, except under `tests/fixtures/all/`, where
+//! every rule runs.
+//!
+//! Expectations:
+//! - `# expect: LS401` (or `// expect: LS401 LS402`) at the end of the line the finding must
+//!   point at; `# expect-suppressed: LS401` for a finding that must be reported as suppressed;
+//! - in `<case>.expect`: one `LS401 <line>` per line (`#` comments allowed), with
+//!   `suppressed` as an optional third word;
+//! - `# fixture: key=value ...` anywhere in a case sets `today`, `accounts`,
+//!   `allowed_layer_accounts` (comma-separated) or `require_log_kms=true`.
+//!
+//! A case fails on any missing or unexpected finding, and on any input error unless the case
+//! name starts with `error-`.
+
+use lambdasec_model::Inventory;
+use lambdasec_rules::{Date, RuleConfig, Selection};
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const FIXTURE_TODAY: &str = "2026-11-25";
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// (file relative to the case root, line, rule, suppressed)
+type Expectation = (String, u32, String, bool);
+
+fn rule_ids_in(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| {
+            w.len() == 5 && w.starts_with("LS") && w[2..].bytes().all(|b| b.is_ascii_digit())
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+fn inline_expectations(rel: &str, text: &str) -> Vec<Expectation> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        for (marker, suppressed) in [("expect-suppressed:", true), ("expect:", false)] {
+            if let Some(pos) = line.find(marker) {
+                let before = &line[..pos];
+                if !(before.trim_end().ends_with('#') || before.trim_end().ends_with("//")) {
+                    continue;
+                }
+                for id in rule_ids_in(&line[pos + marker.len()..]) {
+                    out.push((rel.to_string(), i as u32 + 1, id, suppressed));
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn sidecar_expectations(rel: &str, text: &str) -> Vec<Expectation> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            let line = w
+                .get(1)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("{rel}.expect: bad line \"{l}\""));
+            (
+                rel.to_string(),
+                line,
+                w[0].to_string(),
+                w.get(2) == Some(&"suppressed"),
+            )
+        })
+        .collect()
+}
+
+fn fixture_config(text: &str, cfg: &mut RuleConfig) {
+    for line in text.lines() {
+        let Some(pos) = line.find("fixture:") else {
+            continue;
+        };
+        for kv in line[pos + 8..].split_whitespace() {
+            let Some((k, v)) = kv.split_once('=') else {
+                continue;
+            };
+            let list = || v.split(',').map(str::to_string).collect::<Vec<_>>();
+            match k {
+                "today" => cfg.today = v.parse().expect("fixture today"),
+                "accounts" => cfg.own_accounts = list(),
+                "allowed_layer_accounts" => cfg.allowed_layer_accounts = list(),
+                "require_log_kms" => cfg.require_log_kms = v == "true",
+                other => panic!("unknown fixture setting {other}"),
+            }
+        }
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+struct Case {
+    name: String,
+    inventory: Inventory,
+    expected: Vec<Expectation>,
+    config: RuleConfig,
+    format: &'static str,
+}
+
+fn load_case(path: &Path) -> Option<Case> {
+    let name = path.file_name()?.to_str()?.to_string();
+    let mut config = RuleConfig {
+        today: FIXTURE_TODAY.parse::<Date>().unwrap(),
+        ..Default::default()
+    };
+    if path.is_dir() {
+        let files: Vec<PathBuf> = files_under(path)
+            .into_iter()
+            .filter(|f| lambdasec_terraform::is_terraform_file(f))
+            .collect();
+        let mut expected = Vec::new();
+        for f in &files {
+            let text = fs::read_to_string(f).unwrap_or_default();
+            let rel = lambdasec_terraform::relative(path, f);
+            expected.extend(inline_expectations(&rel, &text));
+            fixture_config(&text, &mut config);
+        }
+        let inventory = lambdasec_terraform::scan_hcl(path, &files);
+        return Some(Case {
+            name,
+            inventory,
+            expected,
+            config,
+            format: "hcl",
+        });
+    }
+    let root = path.parent()?;
+    match path.extension()?.to_str()? {
+        "tf" => {
+            let text = fs::read_to_string(path).unwrap_or_default();
+            fixture_config(&text, &mut config);
+            let inventory = lambdasec_terraform::scan_hcl(root, &[path.to_path_buf()]);
+            let expected = inline_expectations(&name, &text);
+            Some(Case {
+                name,
+                inventory,
+                expected,
+                config,
+                format: "hcl",
+            })
+        }
+        "json" => {
+            let sidecar = path.with_extension("expect");
+            let text = fs::read_to_string(&sidecar).unwrap_or_else(|_| {
+                panic!("{} has no sidecar {}", path.display(), sidecar.display())
+            });
+            fixture_config(&text, &mut config);
+            let inventory = lambdasec_terraform::plan::scan_plan(root, path);
+            let expected = sidecar_expectations(&name, &text);
+            Some(Case {
+                name,
+                inventory,
+                expected,
+                config,
+                format: "plan",
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Runs one case; returns a description of every mismatch.
+fn check_case(rule: Option<&str>, case: &Case) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !case.name.starts_with("error-") {
+        for e in &case.inventory.errors {
+            problems.push(format!(
+                "input error: {}:{:?}: {}",
+                e.file, e.line, e.message
+            ));
+        }
+    }
+    let selection = Selection {
+        only: rule.map(|r| vec![r.to_string()]).unwrap_or_default(),
+        ..Default::default()
+    };
+    let findings = lambdasec_rules::run(&case.inventory, &case.config, &selection);
+    let got: BTreeSet<(String, u32, String, bool)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f.loc.file.as_deref().unwrap_or("").to_string(),
+                f.loc.line,
+                f.rule_id.to_string(),
+                f.suppressed.is_some(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<Expectation> = case.expected.iter().cloned().collect();
+    for w in want.difference(&got) {
+        problems.push(format!(
+            "missing {}{} at {}:{}",
+            w.2,
+            if w.3 { " (suppressed)" } else { "" },
+            w.0,
+            w.1
+        ));
+    }
+    for g in got.difference(&want) {
+        let msg = findings
+            .iter()
+            .find(|f| f.rule_id == g.2 && f.loc.line == g.1)
+            .map(|f| f.message.clone())
+            .unwrap_or_default();
+        problems.push(format!(
+            "unexpected {}{} at {}:{}: {msg}",
+            g.2,
+            if g.3 { " (suppressed)" } else { "" },
+            g.0,
+            g.1
+        ));
+    }
+    problems
+}
+
+fn cases_in(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_dir() || matches!(p.extension().and_then(|e| e.to_str()), Some("tf" | "json"))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn rule_fixtures() {
+    let root = fixtures_dir();
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for rule in lambdasec_rules::all_rules() {
+        let id = rule.meta().id;
+        let dir = root.join(id);
+        if !dir.is_dir() {
+            failures.push(format!("{id}: no fixture directory tests/fixtures/{id}"));
+            continue;
+        }
+        // (format, failing case seen, passing case seen)
+        let mut coverage = [("hcl", false, false), ("plan", false, false)];
+        for path in cases_in(&dir) {
+            let Some(case) = load_case(&path) else {
+                continue;
+            };
+            ran += 1;
+            let fails = case.expected.iter().any(|e| e.2 == id && !e.3);
+            for c in &mut coverage {
+                if c.0 == case.format {
+                    if fails {
+                        c.1 = true;
+                    } else {
+                        c.2 = true;
+                    }
+                }
+            }
+            for p in check_case(Some(id), &case) {
+                failures.push(format!("{id}/{}: {p}", case.name));
+            }
+        }
+        for (format, failing, passing) in coverage {
+            if !failing {
+                failures.push(format!("{id}: no failing {format} fixture"));
+            }
+            if !passing {
+                failures.push(format!("{id}: no passing {format} fixture"));
+            }
+        }
+    }
+    let all = root.join("all");
+    if all.is_dir() {
+        for path in cases_in(&all) {
+            let Some(case) = load_case(&path) else {
+                continue;
+            };
+            ran += 1;
+            for p in check_case(None, &case) {
+                failures.push(format!("all/{}: {p}", case.name));
+            }
+        }
+    }
+    assert!(ran > 0, "no fixture ran");
+    assert!(
+        failures.is_empty(),
+        "{} fixture problem(s):\n  {}",
+        failures.len(),
+        failures.join("\n  ")
+    );
+    println!("{ran} fixture cases passed");
+}
+
+#[test]
+fn expectation_parsing() {
+    let e = inline_expectations(
+        "a.tf",
+        "x = 1 # expect: LS401 LS402\n# expect-suppressed: LS303\ny = \"# expect: LS999\"",
+    );
+    assert_eq!(e.len(), 3);
+    assert_eq!(e[0], ("a.tf".into(), 1, "LS401".into(), false));
+    assert_eq!(e[2], ("a.tf".into(), 2, "LS303".into(), true));
+    let s = sidecar_expectations("p.json", "# comment\nLS401 12\nLS402 3 suppressed\n");
+    assert_eq!(
+        s,
+        vec![
+            ("p.json".into(), 12, "LS401".into(), false),
+            ("p.json".into(), 3, "LS402".into(), true)
+        ]
+    );
+}
