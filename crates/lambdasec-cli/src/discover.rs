@@ -49,7 +49,10 @@ fn classify(path: &Path, inputs: &mut Inputs) {
         return;
     }
     let head = String::from_utf8_lossy(&head);
-    if lambdasec_terraform::plan::is_plan_json(&head) {
+    // A plan that is broken further down is still a plan: scanning it reports the error.
+    let looks_like_plan = head.contains("\"format_version\"")
+        && (head.contains("\"planned_values\"") || head.contains("\"terraform_version\""));
+    if looks_like_plan || lambdasec_terraform::plan::is_plan_json(&head) {
         inputs.plans.push(path.to_path_buf());
     }
 }

@@ -98,18 +98,25 @@ impl Rule for InvokeSourceMismatch {
                 let shape = &arn.resource_shape;
                 let segments: Vec<&str> = shape.split('/').collect();
                 if shape == "*" || (segments.len() > 1 && segments[1..].iter().all(|s| *s == "*")) {
-                    problems.push(format!("matches every resource ({shape})"));
+                    problems.push("matches every resource of the service".to_string());
                 }
                 if problems.is_empty() {
                     continue;
                 }
-                out.push(
-                    format!(
-                        "source ARN {} of {} {}",
-                        v.display(),
-                        p.id,
-                        problems.join("; ")
+                // A partly known ARN is shown by what is known of it.
+                let shown = match v.as_str() {
+                    Some(arn) => arn.to_string(),
+                    None => format!(
+                        "arn:{}:{}:{}:{}:{}",
+                        arn.partition.as_deref().unwrap_or("…"),
+                        arn.service.as_deref().unwrap_or("…"),
+                        arn.region.as_deref().unwrap_or("…"),
+                        arn.account.as_deref().unwrap_or("…"),
+                        arn.resource_shape.replace("${…}", "…")
                     ),
+                };
+                out.push(
+                    format!("source ARN {shown} of {} {}", p.id, problems.join("; ")),
                     &p.id,
                     p.function,
                     v.loc(),

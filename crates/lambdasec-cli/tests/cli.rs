@@ -1,0 +1,381 @@
+//! End-to-end tests of the `lambdasec` binary.
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn lambdasec(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lambdasec"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("run lambdasec")
+}
+
+fn json_scan(args: &[&str]) -> (Value, i32) {
+    let mut all = vec!["scan", "--format", "json", "--today", "2026-11-25"];
+    all.extend_from_slice(args);
+    let out = lambdasec(&all);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (v, out.status.code().unwrap_or(-1))
+}
+
+fn findings(v: &Value) -> &Vec<Value> {
+    v["findings"].as_array().expect("findings array")
+}
+
+/// The rules issue #2 covers; the insecure example must break every one of them.
+const ISSUE_RULES: [&str; 22] = [
+    "LS108", "LS301", "LS302", "LS303", "LS304", "LS401", "LS402", "LS403", "LS501", "LS502",
+    "LS503", "LS504", "LS505", "LS601", "LS602", "LS604", "LS605", "LS606", "LS701", "LS702",
+    "LS801", "LS802",
+];
+
+#[test]
+fn insecure_example_breaks_every_rule_at_the_right_place() {
+    let (v, code) = json_scan(&["examples/terraform/insecure"]);
+    assert_eq!(code, 1);
+    let ids: BTreeSet<&str> = findings(&v)
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    let want: BTreeSet<&str> = ISSUE_RULES.into_iter().collect();
+    assert_eq!(ids, want);
+    let at: BTreeSet<(String, String, u64)> = findings(&v)
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    for (rule, file, line) in [
+        ("LS401", "api.tf", 42),
+        ("LS402", "api.tf", 46),
+        ("LS501", "api.tf", 63),
+        ("LS505", "api.tf", 56),
+        ("LS303", "network.tf", 15),
+        ("LS304", "network.tf", 23),
+        ("LS302", "api.tf", 24),
+        ("LS604", "api.tf", 8),
+        ("LS601", "api.tf", 12),
+        ("LS502", "modules/worker/main.tf", 25),
+        ("LS605", "modules/worker/main.tf", 16),
+        ("LS702", "api.tf", 36),
+    ] {
+        assert!(
+            at.contains(&(rule.to_string(), file.to_string(), line)),
+            "{rule} expected at {file}:{line}; got {at:?}"
+        );
+    }
+    // Every finding names its resource and points at a line.
+    for f in findings(&v) {
+        assert!(f["line"].as_u64().unwrap() > 0, "{f}");
+        assert!(!f["resource"].as_str().unwrap().is_empty(), "{f}");
+        assert!(!f["remediation"].as_str().unwrap().is_empty(), "{f}");
+    }
+}
+
+#[test]
+fn secure_example_reports_nothing() {
+    let (v, code) = json_scan(&["examples/terraform/secure"]);
+    assert_eq!(findings(&v).len(), 0, "{:#}", v["findings"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["summary"]["functions"], 1);
+    assert_eq!(v["functions"][0]["score"], 100);
+    assert_eq!(v["functions"][0]["grade"], "A");
+}
+
+#[test]
+fn json_report_follows_the_schema() {
+    let (v, _) = json_scan(&["examples/terraform/insecure"]);
+    assert_eq!(v["schema"], "lambdasec/v1");
+    assert_eq!(v["tool"]["name"], "lambdasec");
+    for key in [
+        "rule_id",
+        "rule",
+        "severity",
+        "message",
+        "resource",
+        "function",
+        "file",
+        "line",
+        "column",
+        "remediation",
+    ] {
+        assert!(findings(&v)[0].get(key).is_some(), "finding lacks {key}");
+    }
+    for key in [
+        "critical",
+        "high",
+        "medium",
+        "low",
+        "info",
+        "files",
+        "functions",
+    ] {
+        assert!(v["summary"].get(key).is_some(), "summary lacks {key}");
+    }
+    let f = &v["functions"][0];
+    for key in ["function", "file", "line", "score", "grade"] {
+        assert!(f.get(key).is_some(), "function entry lacks {key}");
+    }
+}
+
+#[test]
+fn sarif_output_is_sarif() {
+    let out = lambdasec(&[
+        "scan",
+        "examples/terraform/insecure",
+        "--format",
+        "sarif",
+        "--today",
+        "2026-11-25",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(results[0]["partialFingerprints"].is_object());
+    assert_eq!(
+        v["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .len(),
+        22
+    );
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let dir = "examples/terraform/insecure";
+    let code = |args: &[&str]| {
+        let mut all = vec![
+            "scan",
+            dir,
+            "--today",
+            "2026-11-25",
+            "--output",
+            "/dev/null",
+        ];
+        all.extend_from_slice(args);
+        lambdasec(&all).status.code()
+    };
+    assert_eq!(code(&[]), Some(1));
+    assert_eq!(code(&["--fail-on", "critical"]), Some(1));
+    assert_eq!(code(&["--fail-on", "none"]), Some(0));
+    assert_eq!(code(&["--only", "LS802", "--fail-on", "low"]), Some(0));
+    assert_eq!(code(&["--only", "LS802", "--fail-on", "info"]), Some(1));
+    assert_eq!(code(&["--fail-on", "bogus"]), Some(2));
+    assert_eq!(code(&["--only", "LS999"]), Some(2));
+    assert_eq!(lambdasec(&["scan", "no/such/path"]).status.code(), Some(2));
+}
+
+#[test]
+fn only_skip_and_min_severity() {
+    let (v, _) = json_scan(&[
+        "examples/terraform/insecure",
+        "--only",
+        "LS401,url-cors-wildcard",
+    ]);
+    let ids: BTreeSet<&str> = findings(&v)
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, BTreeSet::from(["LS401", "LS403"]));
+    let (v, _) = json_scan(&[
+        "examples/terraform/insecure",
+        "--skip",
+        "LS802",
+        "--min-severity",
+        "medium",
+    ]);
+    assert!(findings(&v).iter().all(|f| {
+        let s = f["severity"].as_str().unwrap();
+        s == "medium" || s == "high" || s == "critical"
+    }));
+}
+
+#[test]
+fn config_file_overrides_severity_and_rejects_typos() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n  runtime = \"python3.13\"\n  handler = \"a.b\"\n  role = \"arn:aws:iam::111122223333:role/r\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".lambdasec.toml"),
+        "skip = [\"LS606\"]\n[severity]\nLS301 = \"high\"\n",
+    )
+    .unwrap();
+    let p = dir.path().to_str().unwrap();
+    let (v, code) = json_scan(&[p]);
+    assert_eq!(code, 1, "LS301 raised to high fails the scan");
+    let ls301 = findings(&v)
+        .iter()
+        .find(|f| f["rule_id"] == "LS301")
+        .unwrap();
+    assert_eq!(ls301["severity"], "high");
+    assert!(findings(&v).iter().all(|f| f["rule_id"] != "LS606"));
+
+    std::fs::write(dir.path().join(".lambdasec.toml"), "\nfail_onn = \"low\"\n").unwrap();
+    let out = lambdasec(&["scan", p]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(".lambdasec.toml:2"), "{err}");
+    assert!(err.contains("fail_onn"), "{err}");
+}
+
+#[test]
+fn suppressed_findings_stay_in_json_with_their_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "# lambdasec:ignore LS401 Stripe webhook, signature verified in the handler\nresource \"aws_lambda_function_url\" \"u\" {\n  function_name = \"hook\"\n  authorization_type = \"NONE\"\n}\n",
+    )
+    .unwrap();
+    let (v, code) = json_scan(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "suppressed findings do not fail the scan");
+    let f = &findings(&v)[0];
+    assert_eq!(f["rule_id"], "LS401");
+    assert_eq!(
+        f["suppressed"]["reason"],
+        "Stripe webhook, signature verified in the handler"
+    );
+    assert_eq!(v["summary"]["high"], 0);
+}
+
+/// Bad inputs become error entries with file and line; the rest of the scan goes on.
+#[test]
+fn malformed_inputs_are_errors_and_the_scan_continues() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("good.tf"),
+        "resource \"aws_lambda_function_url\" \"u\" {\n  function_name = \"f\"\n  authorization_type = \"NONE\"\n}\n",
+    )
+    .unwrap();
+    std::fs::create_dir(d.join("truncated")).unwrap();
+    std::fs::write(
+        d.join("truncated/main.tf"),
+        "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n  runtime = ",
+    )
+    .unwrap();
+    std::fs::create_dir(d.join("utf8")).unwrap();
+    std::fs::write(
+        d.join("utf8/main.tf"),
+        b"locals {\n  a = \"ok\"\n  b = \"\xff\xfe\"\n}\n",
+    )
+    .unwrap();
+    std::fs::create_dir(d.join("huge")).unwrap();
+    let mut big = String::with_capacity(50 * 1024 * 1024 + 64);
+    while big.len() < 50 * 1024 * 1024 {
+        big.push_str("# padding padding padding padding padding padding padding padding\n");
+    }
+    std::fs::write(d.join("huge/main.tf"), big).unwrap();
+    std::fs::create_dir(d.join("deep")).unwrap();
+    let depth = 500;
+    let nested = format!("{}{}", "a {\n".repeat(depth), "}\n".repeat(depth));
+    std::fs::write(d.join("deep/main.tf"), nested).unwrap();
+    std::fs::create_dir(d.join("deepexpr")).unwrap();
+    let expr = format!("x = {}1{}\n", "[".repeat(5000), "]".repeat(5000));
+    std::fs::write(d.join("deepexpr/main.tf"), expr).unwrap();
+    std::fs::create_dir(d.join("cycle")).unwrap();
+    std::fs::write(
+        d.join("cycle/main.tf"),
+        "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_lambda_function\" \"f\" {\n  function_name = local.a\n  runtime = \"python3.13\"\n  handler = \"a.b\"\n  role = \"arn:aws:iam::111122223333:role/r\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("plan.json"),
+        "{\"format_version\": \"1.2\", \"planned_values\": {\n  \"root_module\": [\n",
+    )
+    .unwrap();
+
+    let (v, code) = json_scan(&[d.to_str().unwrap()]);
+    assert_eq!(code, 1, "the good file's finding still fails the scan");
+    let errors = v["errors"].as_array().unwrap();
+    let by_file = |f: &str| {
+        errors
+            .iter()
+            .find(|e| e["file"] == f)
+            .unwrap_or_else(|| panic!("no error for {f}: {errors:#?}"))
+    };
+    assert!(by_file("truncated/main.tf")["line"].as_u64().unwrap() >= 3);
+    assert_eq!(by_file("utf8/main.tf")["line"], 3);
+    assert!(by_file("huge/main.tf")["message"]
+        .as_str()
+        .unwrap()
+        .contains("limit"));
+    assert!(by_file("deep/main.tf")["line"].as_u64().is_some());
+    assert!(by_file("deepexpr/main.tf")["line"].as_u64().is_some());
+    assert!(by_file("cycle/main.tf")["message"]
+        .as_str()
+        .unwrap()
+        .contains("cycle"));
+    assert!(by_file("plan.json")["line"].as_u64().is_some());
+    assert!(findings(&v)
+        .iter()
+        .any(|f| f["rule_id"] == "LS401" && f["file"] == "good.tf"));
+    // The function whose name is in a cycle is still checked.
+    assert!(findings(&v)
+        .iter()
+        .any(|f| f["rule_id"] == "LS701" && f["file"] == "cycle/main.tf"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_do_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_lambda_function_url\" \"u\" {\n  function_name = \"f\"\n  authorization_type = \"NONE\"\n}\n",
+    )
+    .unwrap();
+    let (v, _) = json_scan(&[dir.path().to_str().unwrap()]);
+    assert_eq!(findings(&v).len(), 1);
+}
+
+#[test]
+fn explain_and_rules() {
+    let out = lambdasec(&["explain", "LS401"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for part in [
+        "What it does",
+        "Why is this bad",
+        "Example",
+        "Fix",
+        "url-auth-none",
+    ] {
+        assert!(text.contains(part), "explain lacks {part}:\n{text}");
+    }
+    assert_eq!(lambdasec(&["explain", "LS999"]).status.code(), Some(2));
+    let out = lambdasec(&["rules"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 22);
+}
+
+#[test]
+fn rules_doc_is_generated_from_the_code() {
+    let out = lambdasec(&["rules", "--format", "markdown"]);
+    let committed = std::fs::read_to_string(repo().join("docs/rules.md")).unwrap_or_default();
+    assert!(
+        committed == String::from_utf8_lossy(&out.stdout),
+        "docs/rules.md is stale: run scripts/gen-docs"
+    );
+}
