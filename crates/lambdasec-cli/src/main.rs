@@ -9,6 +9,11 @@ mod discover;
 mod scan;
 
 use clap::Parser;
+
+/// The scan allocates many small values on every core; mimalloc's per-thread heaps keep that
+/// from dominating (glibc malloc took ~30% of a large scan).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -369,6 +369,28 @@ impl Inventory {
         self.files += other.files;
     }
 
+    /// Prefixes every object id with `prefix` (e.g. the directory of a Terraform root
+    /// module), so ids stay unique when several roots are scanned together.
+    pub fn prefix_ids(&mut self, prefix: &str) {
+        let p = |id: &mut String| *id = format!("{prefix}{id}");
+        self.functions.iter_mut().for_each(|x| p(&mut x.id));
+        self.roles.iter_mut().for_each(|x| p(&mut x.id));
+        self.policies.iter_mut().for_each(|x| p(&mut x.id));
+        self.permissions.iter_mut().for_each(|x| p(&mut x.id));
+        self.urls.iter_mut().for_each(|x| p(&mut x.id));
+        self.layers.iter_mut().for_each(|x| p(&mut x.id));
+        self.security_groups.iter_mut().for_each(|x| p(&mut x.id));
+        self.subnets.iter_mut().for_each(|x| p(&mut x.id));
+        self.log_groups.iter_mut().for_each(|x| p(&mut x.id));
+        self.event_invoke_configs
+            .iter_mut()
+            .for_each(|x| p(&mut x.id));
+        self.event_source_mappings
+            .iter_mut()
+            .for_each(|x| p(&mut x.id));
+        self.aliases.iter_mut().for_each(|x| p(&mut x.id));
+    }
+
     /// Reverse links: for each function, the objects that point at it.
     pub fn index(&self) -> FunctionIndex {
         let n = self.functions.len();

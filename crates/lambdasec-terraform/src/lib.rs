@@ -51,86 +51,148 @@ pub fn relative(root: &Path, path: &Path) -> String {
     }
 }
 
-enum Loaded {
-    Tf(hcl::ParsedFile),
-    Tfvars(hcl::ParsedFile),
-    TfvarsJson(String, String),
+/// Reads and parses one `.tf` file.
+fn load_tf(scan_root: &Path, path: &Path) -> Result<hcl::ParsedFile, SourceError> {
+    let rel = relative(scan_root, path);
+    let text = hcl::read_text(path, &rel)?;
+    hcl::parse(Arc::from(rel.as_str()), text)
+}
+
+/// The directories of the local modules a directory calls. Only files that mention
+/// `module` are parsed; errors are left for the full load to report.
+fn module_calls(scan_root: &Path, dir: &Path, files: &[PathBuf]) -> Vec<PathBuf> {
+    let mut m = ModuleDir::new(dir.to_path_buf());
+    for f in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "tf"))
+    {
+        let rel = relative(scan_root, f);
+        let Ok(text) = hcl::read_text(f, &rel) else {
+            continue;
+        };
+        if !text.contains("module") {
+            continue;
+        }
+        if let Ok(parsed) = hcl::parse(Arc::from(rel.as_str()), text) {
+            m.add_file(parsed);
+        }
+    }
+    m.local_module_dirs()
+        .into_iter()
+        .filter(|c| c != dir)
+        .collect()
+}
+
+/// Loads one directory completely: configuration, tfvars, errors, suppressions.
+fn load_dir(scan_root: &Path, dir: &Path, files: &[PathBuf]) -> ModuleDir {
+    let mut m = ModuleDir::new(dir.to_path_buf());
+    let mut vars = Vec::new();
+    for f in files {
+        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.ends_with(".tf") {
+            match load_tf(scan_root, f) {
+                Ok(parsed) => m.add_file(parsed),
+                Err(e) => m.errors.push(e),
+            }
+        } else {
+            vars.push(f);
+        }
+    }
+    for f in vars {
+        let rel = relative(scan_root, f);
+        match hcl::read_text(f, &rel) {
+            Ok(text) if rel.ends_with(".json") => m.add_tfvars_json(&rel, &text),
+            Ok(text) => match hcl::parse(Arc::from(rel.as_str()), text) {
+                Ok(parsed) => m.add_tfvars(parsed),
+                Err(e) => m.errors.push(e),
+            },
+            Err(e) => m.errors.push(e),
+        }
+    }
+    m
 }
 
 /// Scans Terraform files (absolute paths under `scan_root`): every directory is a module;
 /// directories that another scanned directory calls as a local module are evaluated only
 /// through their callers, with the callers' inputs.
+///
+/// Memory stays bounded by the largest module tree, not the repository: a first pass finds
+/// the module calls, then each root module is parsed, evaluated and dropped on its own.
 pub fn scan_hcl(scan_root: &Path, files: &[PathBuf]) -> Inventory {
-    let loaded: Vec<(PathBuf, Result<Loaded, SourceError>)> = files
+    let scan_root = module::normalize(scan_root);
+    let mut by_dir: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+    for f in files {
+        let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
+        by_dir.entry(dir).or_default().push(f.clone());
+    }
+    let mut dirs: Vec<&PathBuf> = by_dir
+        .iter()
+        .filter(|(_, fs)| fs.iter().any(|f| f.extension().is_some_and(|e| e == "tf")))
+        .map(|(d, _)| d)
+        .collect();
+    dirs.sort();
+    let calls: HashMap<&PathBuf, Vec<PathBuf>> = dirs
         .par_iter()
-        .map(|p| {
-            let rel = relative(scan_root, p);
-            let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let res = hcl::read_text(p, &rel).and_then(|text| {
-                if name.ends_with(".json") {
-                    Ok(Loaded::TfvarsJson(rel.clone(), text))
-                } else {
-                    let parsed = hcl::parse(Arc::from(rel.as_str()), text)?;
-                    Ok(if name.ends_with(".tf") {
-                        Loaded::Tf(parsed)
-                    } else {
-                        Loaded::Tfvars(parsed)
-                    })
+        .map(|d| (*d, module_calls(&scan_root, d, &by_dir[*d])))
+        .collect();
+    let called: HashSet<&PathBuf> = calls.values().flatten().collect();
+    let mut roots: Vec<&PathBuf> = dirs
+        .iter()
+        .copied()
+        .filter(|d| !called.contains(d))
+        .collect();
+    // Directories reachable only through a cycle of module calls are evaluated on their own.
+    let mut reached: HashSet<&PathBuf> = HashSet::new();
+    let mut stack: Vec<&PathBuf> = roots.clone();
+    while let Some(d) = stack.pop() {
+        if reached.insert(d) {
+            if let Some(cs) = calls.get(d) {
+                stack.extend(
+                    cs.iter()
+                        .filter_map(|c| by_dir.get_key_value(c).map(|(k, _)| k)),
+                );
+            }
+        }
+    }
+    roots.extend(dirs.iter().copied().filter(|d| !reached.contains(d)));
+
+    let parts: Vec<Inventory> = roots
+        .par_iter()
+        .map(|root| {
+            // The root and every local module it reaches, parsed for this root only.
+            let mut tree: HashMap<PathBuf, ModuleDir> = HashMap::new();
+            let mut todo = vec![(*root).clone()];
+            while let Some(d) = todo.pop() {
+                if tree.contains_key(&d) {
+                    continue;
                 }
-            });
-            (dir, res)
+                let Some(fs) = by_dir.get(&d) else { continue };
+                let m = load_dir(&scan_root, &d, fs);
+                todo.extend(m.local_module_dirs());
+                tree.insert(d, m);
+            }
+            let mut inv = Inventory::default();
+            for m in tree.values_mut() {
+                inv.errors.append(&mut m.errors);
+                inv.suppressions.append(&mut m.suppressions);
+            }
+            inv.merge(evaluate_root(&tree, &scan_root, &tree[*root]));
+            inv
         })
         .collect();
-
     let mut inv = Inventory {
         files: files.len(),
         ..Default::default()
     };
-    let mut dirs: HashMap<PathBuf, ModuleDir> = HashMap::new();
-    let mut vars: Vec<(PathBuf, Loaded)> = Vec::new();
-    for (dir, res) in loaded {
-        match res {
-            Ok(Loaded::Tf(f)) => dirs
-                .entry(dir.clone())
-                .or_insert_with(|| ModuleDir::new(dir))
-                .add_file(f),
-            Ok(other) => vars.push((dir, other)),
-            Err(e) => inv.errors.push(e),
-        }
-    }
-    for (dir, v) in vars {
-        let Some(m) = dirs.get_mut(&dir) else {
-            continue;
-        };
-        match v {
-            Loaded::Tfvars(f) => m.add_tfvars(f),
-            Loaded::TfvarsJson(rel, text) => m.add_tfvars_json(&rel, &text),
-            Loaded::Tf(_) => {}
-        }
-    }
-    for m in dirs.values_mut() {
-        inv.errors.append(&mut m.errors);
-        inv.suppressions.append(&mut m.suppressions);
-    }
-    let called: HashSet<PathBuf> = dirs
-        .iter()
-        .flat_map(|(d, m)| m.local_module_dirs().into_iter().filter(move |c| c != d))
-        .collect();
-    let mut roots: Vec<&PathBuf> = dirs.keys().filter(|d| !called.contains(*d)).collect();
-    if roots.is_empty() {
-        // Every directory calls another in a loop: evaluate each on its own.
-        roots = dirs.keys().collect();
-    }
-    roots.sort();
-    let root_abs = module::normalize(scan_root);
-    let parts: Vec<Inventory> = roots
-        .par_iter()
-        .map(|d| evaluate_root(&dirs, &root_abs, &dirs[*d]))
-        .collect();
     for p in parts {
         inv.merge(p);
     }
+    // A module shared by several roots reports its errors and suppressions once.
+    inv.errors.sort();
+    inv.errors.dedup();
+    inv.suppressions
+        .sort_by(|a, b| (&a.file, a.start_line).cmp(&(&b.file, b.start_line)));
+    inv.suppressions.dedup();
     inv
 }
 
@@ -151,5 +213,11 @@ fn evaluate_root(
     let instances = root.instances.into_inner();
     let mut inv = build::Builder::new(&instances, SourceKind::Terraform).build();
     inv.errors.extend(root.errors.into_inner());
+    // Addresses are unique only within a root module: name the root when it is not the
+    // scanned directory itself.
+    let rel_dir = relative(scan_root, &dir.dir);
+    if dir.dir != scan_root && !rel_dir.is_empty() {
+        inv.prefix_ids(&format!("{rel_dir}/"));
+    }
     inv
 }

@@ -758,6 +758,14 @@ impl<'a> Plan<'a> {
                 );
             }
         }
+        // A layer lookup's `version` in the plan is the version found now; as in HCL, the body
+        // keeps it only when the configuration sets it (else it follows the newest version).
+        if mode == Mode::Data
+            && rtype == "aws_lambda_layer_version"
+            && self.layer_lookup_unpinned(&res.scope, name)
+        {
+            body.attrs.shift_remove("version");
+        }
         Some(Instance {
             address: address.to_string(),
             mode,
@@ -766,6 +774,85 @@ impl<'a> Plan<'a> {
             loc,
             end_line: line,
         })
+    }
+}
+
+impl Plan<'_> {
+    /// The configuration of `data.aws_lambda_layer_version.<name>` in module `scope` is known
+    /// and sets no `version` (or sets it to null).
+    fn layer_lookup_unpinned(&self, scope: &Scope, name: &str) -> bool {
+        let key = (
+            scope.names(),
+            Mode::Data,
+            "aws_lambda_layer_version".to_string(),
+            name.to_string(),
+        );
+        self.exprs
+            .get(&key)
+            .is_some_and(|e| match e.get("version") {
+                None => true,
+                Some(v) => {
+                    v.get("constant_value").is_some_and(J::is_null) && leaf_refs(v).is_empty()
+                }
+            })
+    }
+
+    /// A layer lookup read while planning gives the function a known ARN, with the version
+    /// that is newest *now*. Marks as `resolves_to_latest` the function layers whose value is
+    /// the `arn` of a `data.aws_lambda_layer_version` that the `layers` expression refers to
+    /// and whose configuration sets no version.
+    fn mark_layer_lookups(&self, resources: &[&J], inv: &mut Inventory) {
+        let by_address: HashMap<&str, &J> = resources
+            .iter()
+            .filter_map(|r| Some((r.get("address")?.as_str()?, *r)))
+            .collect();
+        for f in &mut inv.functions {
+            let Some(r) = by_address.get(f.id.as_str()) else {
+                continue;
+            };
+            let scope = Scope::of_address(&f.id);
+            let name = r.get("name").and_then(J::as_str).unwrap_or_default();
+            let key = (
+                scope.names(),
+                Mode::Managed,
+                "aws_lambda_function".to_string(),
+                name.to_string(),
+            );
+            let Some(expr) = self.exprs.get(&key).and_then(|e| e.get("layers")) else {
+                continue;
+            };
+            let mut latest: Vec<&str> = Vec::new();
+            for l in leaf_refs(expr) {
+                let Some(t) = self.resolve(&scope, l, 0) else {
+                    continue;
+                };
+                if t.rtype != "data.aws_lambda_layer_version" || t.attr != "arn" {
+                    continue;
+                }
+                let Some(d) = by_address.get(t.address.as_str()) else {
+                    continue;
+                };
+                let dname = d.get("name").and_then(J::as_str).unwrap_or_default();
+                if !self.layer_lookup_unpinned(&Scope::of_address(&t.address), dname) {
+                    continue;
+                }
+                if let Some(arn) = d.pointer("/values/arn").and_then(J::as_str) {
+                    latest.push(arn);
+                }
+            }
+            if latest.is_empty() {
+                continue;
+            }
+            if let lambdasec_model::Value::Known { value, .. } = &mut f.layers {
+                for l in value.iter_mut() {
+                    if let lambdasec_model::Value::Known { value: lr, .. } = l {
+                        if lr.arn.as_str().is_some_and(|a| latest.contains(&a)) {
+                            lr.resolves_to_latest = true;
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -919,7 +1006,9 @@ pub fn plan_inventory(rel: &str, text: &str) -> Inventory {
         positions: address_positions(text, &spans),
     };
     let instances: Vec<Instance> = resources.iter().filter_map(|r| plan.instance(r)).collect();
-    Builder::new(&instances, SourceKind::TerraformPlan).build()
+    let mut inv = Builder::new(&instances, SourceKind::TerraformPlan).build();
+    plan.mark_layer_lookups(&resources, &mut inv);
+    inv
 }
 
 #[cfg(test)]
