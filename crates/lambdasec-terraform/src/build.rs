@@ -16,6 +16,33 @@ pub struct Builder<'i> {
     inv: Inventory,
     /// instance index → index in the matching Inventory vector
     model_of: HashMap<usize, usize>,
+    /// Names → index, so linking by name stays linear in big plans.
+    function_names: HashMap<String, usize>,
+    role_names: HashMap<String, usize>,
+    policy_names: HashMap<String, usize>,
+}
+
+/// A key under which two values compare as [`Value::same_as`] does: equal known strings, or
+/// unknowns built from the same parts.
+fn name_key(v: &Value<String>) -> Option<String> {
+    match v {
+        Value::Known { value, .. } => Some(format!("={value}")),
+        Value::Unknown { unknown, .. } if !unknown.pieces.is_empty() => {
+            Some(format!("~{}", unknown.display()))
+        }
+        Value::Unknown { .. } => None,
+    }
+}
+
+/// The first index of each name.
+fn name_index<'a>(names: impl Iterator<Item = &'a Value<String>>) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, n) in names.enumerate() {
+        if let Some(k) = name_key(n) {
+            map.entry(k).or_insert(i);
+        }
+    }
+    map
 }
 
 // ----- value conversion -----
@@ -214,6 +241,9 @@ impl<'i> Builder<'i> {
             kind,
             inv: Inventory::default(),
             model_of: HashMap::new(),
+            function_names: HashMap::new(),
+            role_names: HashMap::new(),
+            policy_names: HashMap::new(),
         }
     }
 
@@ -239,8 +269,18 @@ impl<'i> Builder<'i> {
 
     pub fn build(mut self) -> Inventory {
         self.functions();
+        self.function_names = name_index(self.inv.functions.iter().map(|f| &f.name));
         self.policies();
+        self.policy_names = self
+            .inv
+            .policies
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((p.name.as_str()?.to_ascii_lowercase(), i)))
+            .rev()
+            .collect();
         self.roles();
+        self.role_names = name_index(self.inv.roles.iter().map(|r| &r.name));
         self.attachments();
         self.link_roles();
         self.subnets();
@@ -413,7 +453,7 @@ impl<'i> Builder<'i> {
                     .map(|(_, n)| n.rsplit('/').next().unwrap_or(n));
                 if !arn.starts_with("arn:aws:iam::aws:") {
                     if let Some(n) = by_name {
-                        if let Some(m) = self.inv.policies.iter().position(|p| p.name.is(n)) {
+                        if let Some(&m) = self.policy_names.get(&n.to_ascii_lowercase()) {
                             return Link::Resolved(m);
                         }
                     }
@@ -483,10 +523,11 @@ impl<'i> Builder<'i> {
             s.rsplit_once(":role/")
                 .map_or(s, |(_, n)| n.rsplit('/').next().unwrap_or(n))
         });
-        let found = self.inv.roles.iter().position(|r| match name {
-            Some(n) => r.name.is(n) && r.name.as_str() == Some(n),
-            None => r.name.same_as(&val),
-        });
+        let key = match name {
+            Some(n) => Some(format!("={n}")),
+            None => name_key(&val),
+        };
+        let found = key.and_then(|k| self.role_names.get(&k).copied());
         match (found, val.is_known()) {
             (Some(r), _) => Link::Resolved(r),
             (None, true) => Link::External(val),
@@ -774,6 +815,7 @@ impl<'i> Builder<'i> {
                 kms_key: s(&x.body, "kms_key_id"),
             });
         }
+        let groups = name_index(self.inv.log_groups.iter().map(|g| &g.name));
         for f in &mut self.inv.functions {
             let expected: Option<Value<String>> = match &f.log_group_name {
                 Some(n) => Some(n.clone()),
@@ -798,9 +840,10 @@ impl<'i> Builder<'i> {
                     Value::Unknown { .. } => None,
                 },
             };
-            if let Some(e) = expected {
-                f.log_group = self.inv.log_groups.iter().position(|g| g.name.same_as(&e));
-            }
+            f.log_group = expected
+                .as_ref()
+                .and_then(name_key)
+                .and_then(|k| groups.get(&k).copied());
         }
     }
 
@@ -821,16 +864,11 @@ impl<'i> Builder<'i> {
             }
         }
         let val = str_of(v, loc)?;
-        match val.as_str() {
-            Some(s) => {
-                let name = function_name_from(s);
-                self.inv
-                    .functions
-                    .iter()
-                    .position(|f| f.name.as_str() == Some(name))
-            }
-            None => self.inv.functions.iter().position(|f| f.name.same_as(&val)),
-        }
+        let key = match val.as_str() {
+            Some(s) => Some(format!("={}", function_name_from(s))),
+            None => name_key(&val),
+        };
+        key.and_then(|k| self.function_names.get(&k).copied())
     }
 
     fn function_ref(&self, b: &EvalBody, loc: &Location) -> (Option<usize>, Value<String>) {
