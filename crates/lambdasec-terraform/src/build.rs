@@ -357,6 +357,25 @@ impl<'i> Builder<'i> {
                     loc,
                 })
             });
+            // A dynamic `vpc_config` over an unknown collection (or a block a plan leaves
+            // unknown) may configure a VPC: its subnets and groups are unknown, not absent.
+            let vpc = vpc.or_else(|| {
+                let unknown_block = b.incomplete.iter().any(|t| t == "vpc_config")
+                    || b.attr("vpc_config").is_some_and(|a| a.value.is_unknown());
+                unknown_block.then(|| {
+                    let unknown = || {
+                        Link::Unknown(Value::unknown(
+                            "the VPC configuration is not known",
+                            x.loc.clone(),
+                        ))
+                    };
+                    VpcConfig {
+                        subnets: vec![unknown()],
+                        security_groups: vec![unknown()],
+                        loc: x.loc.clone(),
+                    }
+                })
+            });
             let layers = match b.attr("layers") {
                 None => Value::known(Vec::new(), x.loc.clone()),
                 Some(a) => match &a.value {

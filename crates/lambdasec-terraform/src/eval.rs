@@ -342,6 +342,26 @@ impl<'r> Evaluator<'r> {
                 }
             }
             B::Eq | B::NotEq => {
+                // Comparing with null only needs to know whether the other side is null: a
+                // list or object is not, whatever its elements, and neither is a string with
+                // known text in it (a template, an ARN of known shape): `var.role_arn == null`.
+                let other = match (&a, &b) {
+                    (TfValue::Null, o) | (o, TfValue::Null) => Some(o),
+                    _ => None,
+                };
+                if let Some(other) = other {
+                    let known = match other {
+                        TfValue::Unknown(u) => u
+                            .pieces
+                            .iter()
+                            .any(|p| matches!(p, Piece::Lit(s) if !s.is_empty())),
+                        _ => true,
+                    };
+                    if known {
+                        let eq = *other == TfValue::Null;
+                        return Ok(TfValue::Bool(if op == B::Eq { eq } else { !eq }));
+                    }
+                }
                 if let Some(reason) = unknown_reason(&a).or_else(|| unknown_reason(&b)) {
                     return Err(reason);
                 }
@@ -1302,6 +1322,12 @@ pub(crate) mod tests {
         assert_eq!(ev("var.unknown ? \"same\" : \"same\""), s("same"));
         let v = ev("var.unknown ? \"a\" : \"b\"");
         assert_eq!(pieces(&v), vec![hole("var.unknown ? \"a\" : \"b\"")]);
+        // A partly known string (an ARN of known shape) is never null; a bare unknown may be.
+        assert_eq!(ev("aws_iam_role.r.arn == null"), TfValue::Bool(false));
+        assert_eq!(ev("aws_iam_role.r.arn != null ? 1 : 2"), n(1.0));
+        assert!(ev("var.unknown == null").is_unknown());
+        assert_eq!(ev("[var.unknown] != null"), TfValue::Bool(true));
+        assert_eq!(ev("null == null"), TfValue::Bool(true));
     }
 
     #[test]

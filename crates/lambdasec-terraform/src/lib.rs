@@ -121,7 +121,9 @@ fn load_dir(scan_root: &Path, dir: &Path, files: &[PathBuf]) -> ModuleDir {
 pub fn scan_hcl(scan_root: &Path, files: &[PathBuf]) -> Inventory {
     let scan_root = module::normalize(scan_root);
     let mut by_dir: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
-    for f in files {
+    // Only configuration and auto-loaded variable files; `prod.tfvars` and friends apply
+    // only when named on Terraform's command line.
+    for f in files.iter().filter(|f| is_terraform_file(f)) {
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
         by_dir.entry(dir).or_default().push(f.clone());
     }
@@ -181,7 +183,7 @@ pub fn scan_hcl(scan_root: &Path, files: &[PathBuf]) -> Inventory {
         })
         .collect();
     let mut inv = Inventory {
-        files: files.len(),
+        files: by_dir.values().map(Vec::len).sum(),
         ..Default::default()
     };
     for p in parts {
