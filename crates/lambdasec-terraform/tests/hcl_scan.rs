@@ -491,3 +491,47 @@ fn a_missing_directory_entry_does_not_panic() {
     );
     assert_eq!(inv.errors.len(), 1);
 }
+
+/// Truncations and corruptions of real files never panic or hang.
+#[test]
+fn mangled_inputs_never_panic() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/terraform");
+    let mut sources = Vec::new();
+    for sub in ["insecure", "secure"] {
+        for e in std::fs::read_dir(examples.join(sub)).unwrap().flatten() {
+            if e.path().extension().is_some_and(|x| x == "tf") {
+                sources.push(std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    assert!(!sources.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.tf");
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut cases = 0;
+    for src in &sources {
+        let step = (src.len() / 25).max(1);
+        for cut in (0..src.len()).step_by(step) {
+            std::fs::write(&path, &src[..cut]).unwrap();
+            let _ = scan_hcl(dir.path(), std::slice::from_ref(&path));
+            cases += 1;
+        }
+        for _ in 0..25 {
+            let mut m = src.clone();
+            for _ in 0..4 {
+                let i = (next() as usize) % m.len();
+                m[i] = b"{}[]()\"$%~=.*\n\\\xff"[(next() as usize) % 16];
+            }
+            std::fs::write(&path, &m).unwrap();
+            let _ = scan_hcl(dir.path(), std::slice::from_ref(&path));
+            cases += 1;
+        }
+    }
+    assert!(cases > 100);
+}
