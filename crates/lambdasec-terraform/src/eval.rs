@@ -150,7 +150,7 @@ impl<'r> Evaluator<'r> {
                 let name = v.value().as_str();
                 match self.lookup(name, &[]) {
                     Some((val, _)) => val,
-                    None => TfValue::unknown_ref(name, format!("{name} is not defined")),
+                    None => TfValue::error_ref(name, format!("{name} is not defined")),
                 }
             }
             Expression::Conditional(c) => {
@@ -255,7 +255,7 @@ impl<'r> Evaluator<'r> {
                     None => {
                         let text = expr_text(whole);
                         let reason = format!("{text} is not defined");
-                        return TfValue::unknown_ref(text, reason);
+                        return TfValue::error_ref(text, reason);
                     }
                 }
             }
@@ -765,7 +765,11 @@ pub(crate) fn named_unknown(expr: &Expression, reason: impl Into<String>) -> TfV
 fn name_if_anonymous(v: TfValue, expr: &Expression) -> TfValue {
     match v {
         TfValue::Unknown(u) if u.pieces.is_empty() && u.json.is_none() => {
-            named_unknown(expr, u.reason)
+            if u.error {
+                TfValue::error_ref(expr_text(expr), u.reason)
+            } else {
+                named_unknown(expr, u.reason)
+            }
         }
         other => other,
     }

@@ -586,10 +586,14 @@ fn sorted_entries(o: &IndexMap<String, TfValue>) -> Vec<(&String, &TfValue)> {
 // Lazy functions
 
 fn try_fn(ev: &mut Evaluator<'_>, exprs: &[&Expression], text: &str) -> TfValue {
+    // Only evaluation errors (a missing attribute, an index out of range) fall through to
+    // the next argument; a value that is merely not known yet keeps the result unknown, or a
+    // fallback would be reported as if it were the real value.
     let mut reason = "try needs at least one argument".to_string();
     for e in exprs {
         match ev.eval(e) {
-            TfValue::Unknown(u) => reason = u.reason,
+            TfValue::Unknown(u) if u.error => reason = u.reason,
+            TfValue::Unknown(u) => return TfValue::unknown_ref(text, u.reason),
             v => return v,
         }
     }
@@ -599,6 +603,7 @@ fn try_fn(ev: &mut Evaluator<'_>, exprs: &[&Expression], text: &str) -> TfValue 
 fn can_fn(ev: &mut Evaluator<'_>, exprs: &[&Expression], text: &str) -> TfValue {
     match exprs {
         [e] => match ev.eval(e) {
+            TfValue::Unknown(u) if u.error => TfValue::Bool(false),
             TfValue::Unknown(u) => TfValue::unknown_ref(text, u.reason),
             _ => TfValue::Bool(true),
         },
@@ -1422,6 +1427,7 @@ fn jsonencode(a: &[TfValue]) -> R {
             reason: format!("jsonencode of a value with unknown parts: {reason}"),
             pieces: Vec::new(),
             json: Some(v.clone()),
+            error: false,
         })));
     }
     json_encode(v).map(TfValue::String)
@@ -1819,7 +1825,12 @@ mod tests {
         assert_eq!(ev("try(var.name, \"fallback\")"), s("app"));
         assert!(ev("try(var.missing)").is_unknown());
         assert_eq!(ev("can(var.tags.Env)"), TfValue::Bool(true));
-        assert!(ev("can(var.tags.Nope)").is_unknown());
+        // A failed lookup on known data is `false`; a value not known yet stays unknown, and
+        // `try` does not replace it with its fallback.
+        assert_eq!(ev("can(var.tags.Nope)"), TfValue::Bool(false));
+        assert!(ev("can(var.unknown)").is_unknown());
+        assert!(ev("try(var.unknown, \"fallback\")").is_unknown());
+        assert_eq!(ev("try(var.tags.Nope, \"fallback\")"), s("fallback"));
     }
 
     #[test]

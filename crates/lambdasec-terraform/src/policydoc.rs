@@ -44,6 +44,7 @@ pub fn encode(v: TfValue) -> TfValue {
             reason: "the policy document has values known only after apply".into(),
             pieces: Vec::new(),
             json: Some(v),
+            error: false,
         }))
     } else {
         TfValue::String(to_json(&v).to_string())

@@ -41,6 +41,10 @@ pub struct UnknownVal {
     pub pieces: Vec<Piece>,
     /// For `jsonencode(x)` where `x` contains unknowns: `x`, so policies keep their structure.
     pub json: Option<TfValue>,
+    /// The value is unknown because evaluating known data failed (a missing attribute or
+    /// key, an index out of range, a type error), not because it depends on something not
+    /// known yet. `try()` skips such values; it must not skip the others.
+    pub error: bool,
 }
 
 impl TfValue {
@@ -50,6 +54,7 @@ impl TfValue {
             reason: reason.into(),
             pieces: vec![Piece::Hole { expr: expr.into() }],
             json: None,
+            error: false,
         }))
     }
 
@@ -59,6 +64,7 @@ impl TfValue {
             reason: reason.into(),
             pieces: Vec::new(),
             json: None,
+            error: false,
         }))
     }
 
@@ -68,7 +74,41 @@ impl TfValue {
             reason: reason.into(),
             pieces,
             json: None,
+            error: false,
         }))
+    }
+
+    /// An evaluation error on known data, carried as an unknown value.
+    pub fn error(reason: impl Into<String>) -> TfValue {
+        TfValue::Unknown(Box::new(UnknownVal {
+            reason: reason.into(),
+            pieces: Vec::new(),
+            json: None,
+            error: true,
+        }))
+    }
+
+    /// An evaluation error named by the expression it came from.
+    pub fn error_ref(expr: impl Into<String>, reason: impl Into<String>) -> TfValue {
+        let mut v = TfValue::unknown_ref(expr, reason);
+        if let TfValue::Unknown(u) = &mut v {
+            u.error = true;
+        }
+        v
+    }
+
+    /// Unknown because of an evaluation error (see [`UnknownVal::error`]).
+    pub fn is_error(&self) -> bool {
+        matches!(self, TfValue::Unknown(u) if u.error)
+    }
+
+    /// The same kind of unknown as `u` (error or not), with no shape.
+    fn unknown_like(u: &UnknownVal) -> TfValue {
+        if u.error {
+            TfValue::error(u.reason.clone())
+        } else {
+            TfValue::unknown(u.reason.clone())
+        }
     }
 
     pub fn is_unknown(&self) -> bool {
@@ -111,11 +151,11 @@ impl TfValue {
             TfValue::Object(o) => o
                 .get(name)
                 .cloned()
-                .unwrap_or_else(|| TfValue::unknown(format!("object has no attribute \"{name}\""))),
+                .unwrap_or_else(|| TfValue::error(format!("object has no attribute \"{name}\""))),
             TfValue::Resource(r) => r.attr(name),
-            TfValue::Unknown(u) => TfValue::unknown(u.reason.clone()),
-            TfValue::Null => TfValue::unknown(format!("attribute \"{name}\" of null")),
-            other => TfValue::unknown(format!(
+            TfValue::Unknown(u) => TfValue::unknown_like(u),
+            TfValue::Null => TfValue::error(format!("attribute \"{name}\" of null")),
+            other => TfValue::error(format!(
                 "cannot read attribute \"{name}\" of a {}",
                 other.type_name()
             )),
@@ -125,27 +165,27 @@ impl TfValue {
     /// `value[key]` with Terraform semantics; unknown when it cannot be answered.
     pub fn index(&self, key: &TfValue) -> TfValue {
         match (self, key) {
-            (TfValue::Unknown(u), _) => TfValue::unknown(u.reason.clone()),
-            (_, TfValue::Unknown(u)) => TfValue::unknown(u.reason.clone()),
+            (TfValue::Unknown(u), _) => TfValue::unknown_like(u),
+            (_, TfValue::Unknown(u)) => TfValue::unknown_like(u),
             (TfValue::List(l), TfValue::Number(n)) if *n >= 0.0 && n.fract() == 0.0 => {
                 l.get(*n as usize).cloned().unwrap_or_else(|| {
-                    TfValue::unknown(format!("index {n} out of range ({} items)", l.len()))
+                    TfValue::error(format!("index {n} out of range ({} items)", l.len()))
                 })
             }
             (TfValue::List(l), TfValue::String(s)) => match s.parse::<usize>() {
                 Ok(i) if i < l.len() => l[i].clone(),
-                _ => TfValue::unknown(format!("invalid list index \"{s}\"")),
+                _ => TfValue::error(format!("invalid list index \"{s}\"")),
             },
             (TfValue::Object(o), TfValue::String(s)) => o
                 .get(s)
                 .cloned()
-                .unwrap_or_else(|| TfValue::unknown(format!("no key \"{s}\""))),
+                .unwrap_or_else(|| TfValue::error(format!("no key \"{s}\""))),
             (TfValue::Object(o), TfValue::Number(n)) => o
                 .get(&format_number(*n))
                 .cloned()
-                .unwrap_or_else(|| TfValue::unknown(format!("no key {n}"))),
+                .unwrap_or_else(|| TfValue::error(format!("no key {n}"))),
             (TfValue::Resource(r), TfValue::String(s)) => r.attr(s),
-            (v, k) => TfValue::unknown(format!(
+            (v, k) => TfValue::error(format!(
                 "cannot index a {} with a {}",
                 v.type_name(),
                 k.type_name()
