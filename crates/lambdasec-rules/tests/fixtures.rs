@@ -8,6 +8,7 @@
 //! Expectations:
 //! - `# expect: LS401` (or `// expect: LS401 LS402`) at the end of the line the finding must
 //!   point at; `# expect-suppressed: LS401` for a finding that must be reported as suppressed;
+//!   `LS801:medium` also checks the finding's severity;
 //! - in `<case>.expect`: one `LS401 <line>` per line (`#` comments allowed), with
 //!   `suppressed` as an optional third word;
 //! - `# fixture: key=value ...` anywhere in a case sets `today`, `accounts`,
@@ -31,13 +32,40 @@ fn fixtures_dir() -> PathBuf {
 /// (file relative to the case root, line, rule, suppressed)
 type Expectation = (String, u32, String, bool);
 
-fn rule_ids_in(text: &str) -> Vec<String> {
+/// Rule ids, each with an optional `:severity`.
+fn rule_ids_in(text: &str) -> Vec<(String, Option<String>)> {
     text.split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|w| {
-            w.len() == 5 && w.starts_with("LS") && w[2..].bytes().all(|b| b.is_ascii_digit())
+        .filter_map(|w| {
+            let (id, sev) = match w.split_once(':') {
+                Some((id, sev)) => (id, Some(sev.to_string())),
+                None => (w, None),
+            };
+            let is_id = id.len() == 5
+                && id.starts_with("LS")
+                && id[2..].bytes().all(|b| b.is_ascii_digit());
+            is_id.then(|| (id.to_string(), sev))
         })
-        .map(str::to_string)
         .collect()
+}
+
+/// Expected severities: (file, line, rule, severity).
+type Severities = Vec<(String, u32, String, String)>;
+
+fn inline_severities(rel: &str, text: &str) -> Severities {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        for marker in ["expect-suppressed:", "expect:"] {
+            if let Some(pos) = line.find(marker) {
+                for (id, sev) in rule_ids_in(&line[pos + marker.len()..]) {
+                    if let Some(sev) = sev {
+                        out.push((rel.to_string(), i as u32 + 1, id, sev));
+                    }
+                }
+                break;
+            }
+        }
+    }
+    out
 }
 
 fn inline_expectations(rel: &str, text: &str) -> Vec<Expectation> {
@@ -49,7 +77,7 @@ fn inline_expectations(rel: &str, text: &str) -> Vec<Expectation> {
                 if !(before.trim_end().ends_with('#') || before.trim_end().ends_with("//")) {
                     continue;
                 }
-                for id in rule_ids_in(&line[pos + marker.len()..]) {
+                for (id, _) in rule_ids_in(&line[pos + marker.len()..]) {
                     out.push((rel.to_string(), i as u32 + 1, id, suppressed));
                 }
                 break;
@@ -121,6 +149,7 @@ struct Case {
     name: String,
     inventory: Inventory,
     expected: Vec<Expectation>,
+    severities: Severities,
     config: RuleConfig,
     format: &'static str,
 }
@@ -137,10 +166,12 @@ fn load_case(path: &Path) -> Option<Case> {
             .filter(|f| lambdasec_terraform::is_terraform_file(f))
             .collect();
         let mut expected = Vec::new();
+        let mut severities = Vec::new();
         for f in &files {
             let text = fs::read_to_string(f).unwrap_or_default();
             let rel = lambdasec_terraform::relative(path, f);
             expected.extend(inline_expectations(&rel, &text));
+            severities.extend(inline_severities(&rel, &text));
             fixture_config(&text, &mut config);
         }
         let inventory = lambdasec_terraform::scan_hcl(path, &files);
@@ -148,6 +179,7 @@ fn load_case(path: &Path) -> Option<Case> {
             name,
             inventory,
             expected,
+            severities,
             config,
             format: "hcl",
         });
@@ -159,10 +191,12 @@ fn load_case(path: &Path) -> Option<Case> {
             fixture_config(&text, &mut config);
             let inventory = lambdasec_terraform::scan_hcl(root, &[path.to_path_buf()]);
             let expected = inline_expectations(&name, &text);
+            let severities = inline_severities(&name, &text);
             Some(Case {
                 name,
                 inventory,
                 expected,
+                severities,
                 config,
                 format: "hcl",
             })
@@ -175,10 +209,12 @@ fn load_case(path: &Path) -> Option<Case> {
             fixture_config(&text, &mut config);
             let inventory = lambdasec_terraform::plan::scan_plan(root, path);
             let expected = sidecar_expectations(&name, &text);
+            let severities = Vec::new();
             Some(Case {
                 name,
                 inventory,
                 expected,
+                severities,
                 config,
                 format: "plan",
             })
@@ -214,6 +250,20 @@ fn check_case(rule: Option<&str>, case: &Case) -> Vec<String> {
             )
         })
         .collect();
+    for (file, line, rule, sev) in &case.severities {
+        let found: Vec<&str> = findings
+            .iter()
+            .filter(|f| {
+                f.rule_id == rule && f.loc.line == *line && f.loc.file.as_deref() == Some(file)
+            })
+            .map(|f| f.severity.as_str())
+            .collect();
+        if !found.is_empty() && !found.contains(&sev.as_str()) {
+            problems.push(format!(
+                "{rule} at {file}:{line} has severity {found:?}, expected {sev}"
+            ));
+        }
+    }
     let want: BTreeSet<Expectation> = case.expected.iter().cloned().collect();
     for w in want.difference(&got) {
         problems.push(format!(
