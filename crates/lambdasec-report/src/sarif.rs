@@ -12,7 +12,6 @@ use serde_sarif::sarif::{
 use std::collections::{BTreeMap, HashMap};
 
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/lambdasec/lambdasec";
 const SRCROOT: &str = "%SRCROOT%";
 const FINGERPRINT_KEY: &str = "lambdasec/v1";
 
@@ -270,7 +269,6 @@ pub fn render_sarif(r: &Report) -> String {
     let driver = ToolComponent::builder()
         .name("lambdasec")
         .version(r.tool_version)
-        .information_uri(INFORMATION_URI)
         .rules(rules)
         .build();
     let run = Run::builder()
