@@ -78,7 +78,10 @@ fn rules_carry_metadata() {
     let driver = &log["runs"][0]["tool"]["driver"];
     assert_eq!(driver["name"], "lambdasec");
     assert_eq!(driver["version"], "0.1.0");
-    assert!(driver.get("informationUri").is_none(), "no invented project URL");
+    assert!(
+        driver.get("informationUri").is_none(),
+        "no invented project URL"
+    );
     let rules = driver["rules"].as_array().unwrap();
     assert_eq!(rules.len(), common::rules().len());
     let levels: Vec<(&str, &str, &str)> = rules

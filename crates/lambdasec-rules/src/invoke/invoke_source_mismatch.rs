@@ -5,7 +5,8 @@ rule! {
     /// Checks the `aws:SourceArn` of permissions granted to service principals: the ARN's
     /// service must be the principal's (`execute-api` for `apigateway.amazonaws.com`, `s3`
     /// for `s3.amazonaws.com`, ...), and neither its account nor its whole resource part may
-    /// be a wildcard (e.g. `…:api-id/*/*` for every stage and method of an API).
+    /// be a wildcard (e.g. `…:api-id/*/*` for every stage and method of an API), nor the
+    /// whole value (`*`).
     ///
     /// ## Why is this bad?
     /// A SourceArn of the wrong service never matches, which usually means a copy-paste
@@ -78,6 +79,15 @@ impl Rule for InvokeSourceMismatch {
                 .collect();
             for v in values {
                 let Some(arn) = crate::arn_parts(v) else {
+                    // Not an ARN: a known wildcard (`*`, `arn:aws:*`) matches any source.
+                    if let Some(s) = v.as_str().filter(|s| crate::is_pattern(s)) {
+                        out.push(
+                            format!("source ARN {s} of {} matches any source", p.id),
+                            &p.id,
+                            p.function,
+                            v.loc(),
+                        );
+                    }
                     continue;
                 };
                 let mut problems = Vec::new();

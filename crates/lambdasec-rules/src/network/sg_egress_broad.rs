@@ -3,8 +3,9 @@ use crate::{Context, Findings, Rule};
 rule! {
     /// ## What it does
     /// Checks the egress rules of a function's security groups for port ranges wider than
-    /// one service, and for internet destinations on ports other than 443. Rules that allow
-    /// everything are reported by LS303 instead.
+    /// one service (every protocol to a CIDR counts as the widest range), and for internet
+    /// destinations on ports other than 443. Rules that allow everything to the internet are
+    /// reported by LS303 instead.
     ///
     /// ## Why is this bad?
     /// Broad ranges let a compromised function reach services it never needed; plain-text
@@ -43,6 +44,23 @@ impl Rule for SgEgressBroad {
                 let internet = super::internet_cidr(r);
                 if internet.is_some() && super::all_traffic(r) {
                     continue; // LS303
+                }
+                if super::all_protocols(r) {
+                    // Every protocol to a private range (prefix lists and security groups
+                    // are not CIDRs, and are not listed).
+                    if let Some(cidr) = crate::known_items(&r.cidrs).and_then(|mut c| c.next()) {
+                        out.push(
+                            format!(
+                                "security group {} of function {} allows egress to {cidr} on all protocols and ports",
+                                g.id,
+                                crate::function_label(&cx.inv.functions[fi])
+                            ),
+                            &g.id,
+                            Some(fi),
+                            &r.loc,
+                        );
+                    }
+                    continue;
                 }
                 let protocol = r.protocol.as_str().unwrap_or("").to_ascii_lowercase();
                 if !matches!(protocol.as_str(), "tcp" | "udp" | "6" | "17") {
