@@ -1,7 +1,7 @@
 //! Reading and parsing `.tf` files: size limits, UTF-8, line/column positions.
 
 use hcl_edit::structure::Body;
-use lambdasec_model::{Location, SourceError};
+use lambdasec_model::SourceError;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -39,25 +39,6 @@ pub struct ParsedFile {
     pub text: String,
     pub lines: LineIndex,
     pub body: Body,
-}
-
-impl ParsedFile {
-    pub fn loc(&self, span: Option<std::ops::Range<usize>>) -> Location {
-        match span {
-            Some(r) => {
-                let (line, column) = self.lines.line_col(&self.text, r.start);
-                Location::new(self.rel.clone(), line, column)
-            }
-            None => Location::new(self.rel.clone(), 0, 0),
-        }
-    }
-
-    /// 1-based line of the end of `span`.
-    pub fn end_line(&self, span: Option<std::ops::Range<usize>>) -> u32 {
-        span.map_or(0, |r| {
-            self.lines.line_col(&self.text, r.end.saturating_sub(1)).0
-        })
-    }
 }
 
 /// Reads a file with the size limit and decodes it as UTF-8; errors name the file and line.

@@ -498,6 +498,19 @@ impl<'r, 'a> ModuleCtx<'r, 'a> {
     ) -> TfValue {
         let body = &decl.item.body;
         if let Some(count) = body.get_attribute("count") {
+            let counted = |n: usize| {
+                TfValue::List(
+                    (0..n)
+                        .map(|i| {
+                            let scope = Scope {
+                                count_index: Some(TfValue::Number(i as f64)),
+                                ..Default::default()
+                            };
+                            make(&scope, format!("{base}[{i}]"))
+                        })
+                        .collect(),
+                )
+            };
             return match self.eval_in(&count.value, &Scope::default()) {
                 TfValue::Number(n) if n >= 0.0 && n.fract() == 0.0 => {
                     let n = n as usize;
@@ -509,33 +522,10 @@ impl<'r, 'a> ModuleCtx<'r, 'a> {
                         );
                         return TfValue::unknown("too many instances");
                     }
-                    TfValue::List(
-                        (0..n)
-                            .map(|i| {
-                                let scope = Scope {
-                                    count_index: Some(TfValue::Number(i as f64)),
-                                    ..Default::default()
-                                };
-                                make(&scope, format!("{base}[{i}]"))
-                            })
-                            .collect(),
-                    )
+                    counted(n)
                 }
-                TfValue::Bool(b) => {
-                    // Terraform rejects this, but `count = var.enabled` shows intent.
-                    let n = usize::from(b);
-                    TfValue::List(
-                        (0..n)
-                            .map(|i| {
-                                let scope = Scope {
-                                    count_index: Some(TfValue::Number(i as f64)),
-                                    ..Default::default()
-                                };
-                                make(&scope, format!("{base}[{i}]"))
-                            })
-                            .collect(),
-                    )
-                }
+                // Terraform rejects a bool, but `count = var.enabled` shows the intent.
+                TfValue::Bool(b) => counted(usize::from(b)),
                 _ => {
                     // Unknown count: the configuration is still checked, as one instance.
                     let scope = Scope {
