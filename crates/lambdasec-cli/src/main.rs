@@ -18,6 +18,11 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    // Expression evaluation recurses (bounded at 128 levels per expression, 16 module levels);
+    // give the workers room well beyond that instead of the 2 MiB default.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(32 * 1024 * 1024)
+        .build_global();
     let result = match cli.command {
         args::Command::Scan(a) => scan::run(a),
         args::Command::Rules(a) => scan::list_rules(a),
