@@ -22,6 +22,9 @@ use std::sync::Arc;
 const MAX_MODULE_DEPTH: usize = 16;
 /// Most instances one `count`/`for_each` may produce.
 const MAX_INSTANCES: usize = 10_000;
+/// Deepest chain of references followed (`local.a` → `local.b` → ...), across modules. Each
+/// step starts a new expression evaluation, so this bounds the stack.
+const MAX_REFERENCE_DEPTH: usize = 100;
 /// Largest file read by `file()`/`templatefile()`.
 const MAX_READ_BYTES: u64 = 1024 * 1024;
 
@@ -323,6 +326,8 @@ pub struct RootCtx<'a> {
     pub scan_root: PathBuf,
     pub errors: RefCell<Vec<SourceError>>,
     pub instances: RefCell<Vec<Instance>>,
+    /// References being evaluated right now, in every module instance.
+    pub depth: std::cell::Cell<usize>,
 }
 
 /// Per-instance scope: `count.index`, `each.key`/`each.value`, dynamic-block iterators.
@@ -442,11 +447,22 @@ impl<'r, 'a> ModuleCtx<'r, 'a> {
             }
             None => {}
         }
+        let depth = self.root.depth.get();
+        if depth >= MAX_REFERENCE_DEPTH {
+            let message = format!(
+                "references nested deeper than {MAX_REFERENCE_DEPTH} levels at {}{key}; not followed",
+                self.prefix
+            );
+            self.error(origin.0, origin.1.clone(), message.clone());
+            return TfValue::unknown(message);
+        }
         self.slots
             .borrow_mut()
             .insert(key.to_string(), Slot::InProgress);
         self.stack.borrow_mut().push(key.to_string());
+        self.root.depth.set(depth + 1);
         let v = compute();
+        self.root.depth.set(depth);
         self.stack.borrow_mut().pop();
         // A cycle detected below us may already have stored an unknown; ours wins.
         self.slots

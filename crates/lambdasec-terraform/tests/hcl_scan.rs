@@ -535,3 +535,28 @@ fn mangled_inputs_never_panic() {
     }
     assert!(cases > 100);
 }
+
+/// A long chain of locals is cut with an error instead of exhausting the stack, on a thread
+/// with the 2 MiB stack rayon's workers get by default.
+#[test]
+fn long_reference_chains_are_cut() {
+    let mut text = String::from("locals {\n");
+    for i in 0..5000 {
+        text.push_str(&format!("  l{i} = local.l{}\n", i + 1));
+    }
+    text.push_str("  l5000 = \"end\"\n}\n");
+    text.push_str(
+        "resource \"aws_lambda_function\" \"f\" {\n  function_name = local.l0\n  role = \"r\"\n}\n",
+    );
+    let handle = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || scan(&[("main.tf", &text)]).1)
+        .unwrap();
+    let inv = handle.join().expect("no stack overflow");
+    assert!(!inv.functions[0].name.is_known());
+    assert!(
+        inv.errors.iter().any(|e| e.message.contains("deeper than")),
+        "{:?}",
+        inv.errors
+    );
+}
