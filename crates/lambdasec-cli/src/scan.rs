@@ -276,5 +276,8 @@ pub fn explain(rule: &str) -> Result<u8, String> {
         lambdasec_rules::doc_markdown(m),
         m.remediation
     );
+    if let Some(extra) = lambdasec_rules::explain_extra(m.id) {
+        println!("\n{extra}");
+    }
     Ok(0)
 }

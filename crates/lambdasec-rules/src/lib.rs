@@ -51,6 +51,7 @@ pub mod invoke;
 pub mod layers;
 pub mod logging;
 pub mod network;
+pub mod paths;
 pub mod role;
 pub mod url;
 
@@ -79,6 +80,25 @@ pub struct Context<'a> {
     pub index: FunctionIndex,
     pub config: &'a RuleConfig,
     pub runtimes: &'a runtimes::RuntimeTable,
+    roles: std::sync::OnceLock<Vec<Option<lambdasec_iam::analysis::RoleAnalysis>>>,
+}
+
+impl Context<'_> {
+    /// The effective-permission analysis of an execution role (roles no function uses are
+    /// not analysed). Computed once, on first use.
+    pub fn role_analysis(&self, role: usize) -> Option<&lambdasec_iam::analysis::RoleAnalysis> {
+        self.roles
+            .get_or_init(|| {
+                (0..self.inv.roles.len())
+                    .map(|r| {
+                        (!self.index.role_users[r].is_empty())
+                            .then(|| lambdasec_iam::analysis::analyze_role(self.inv, r))
+                    })
+                    .collect()
+            })
+            .get(role)?
+            .as_ref()
+    }
 }
 
 /// Collects the findings of one rule.
@@ -98,6 +118,21 @@ impl Findings<'_> {
         loc: &Location,
     ) {
         self.push_with(self.meta.severity, message, resource, function, loc);
+    }
+
+    /// Reports a finding with a remediation specific to it (e.g. a suggested policy).
+    pub fn push_fix(
+        &mut self,
+        message: String,
+        resource: &str,
+        function: Option<usize>,
+        loc: &Location,
+        remediation: Option<String>,
+    ) {
+        self.push(message, resource, function, loc);
+        if let (Some(r), Some(last)) = (remediation, self.out.last_mut()) {
+            last.remediation = format!("{}; {r}", self.meta.remediation);
+        }
     }
 
     /// Reports a finding at a given severity (rules whose severity depends on the case).
@@ -126,7 +161,16 @@ impl Findings<'_> {
 /// Every rule, in ID order.
 pub fn all_rules() -> Vec<&'static dyn Rule> {
     let mut rules: Vec<&'static dyn Rule> = vec![
+        &role::execution_role_admin::ExecutionRoleAdmin,
+        &role::execution_role_service_wildcard::ExecutionRoleServiceWildcard,
+        &role::execution_role_unscoped_write::ExecutionRoleUnscopedWrite,
+        &role::execution_role_privilege_escalation::ExecutionRolePrivilegeEscalation,
+        &role::execution_role_data_exfiltration::ExecutionRoleDataExfiltration,
+        &role::execution_role_credentials_exposure::ExecutionRoleCredentialsExposure,
+        &role::execution_role_not_action::ExecutionRoleNotAction,
         &role::execution_role_shared::ExecutionRoleShared,
+        &role::execution_role_trust_too_broad::ExecutionRoleTrustTooBroad,
+        &role::policy_unknown_action::PolicyUnknownAction,
         &network::function_not_in_vpc::FunctionNotInVpc,
         &network::vpc_single_az::VpcSingleAz,
         &network::sg_egress_unrestricted::SgEgressUnrestricted,
@@ -148,6 +192,7 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
         &logging::log_group_unmanaged::LogGroupUnmanaged,
         &failure::async_failure_unhandled::AsyncFailureUnhandled,
         &failure::concurrency_unreserved::ConcurrencyUnreserved,
+        &paths::public_and_privileged::PublicAndPrivileged,
     ];
     rules.sort_by_key(|r| r.meta().id);
     rules
@@ -187,6 +232,7 @@ pub fn run(inv: &Inventory, config: &RuleConfig, selection: &Selection) -> Vec<F
         index: inv.index(),
         config,
         runtimes: &runtimes,
+        roles: std::sync::OnceLock::new(),
     };
     let mut all = Vec::new();
     for rule in all_rules() {
@@ -245,6 +291,14 @@ fn apply_suppressions(inv: &Inventory, findings: &mut [Finding]) {
         }) {
             f.suppressed = Some(s.reason.clone());
         }
+    }
+}
+
+/// Reference material a rule prints with `lambdasec explain` beyond its doc comment.
+pub fn explain_extra(id: &str) -> Option<String> {
+    match id {
+        "LS104" => Some(role::execution_role_privilege_escalation::methods_markdown()),
+        _ => None,
     }
 }
 

@@ -2,11 +2,19 @@ resource "aws_iam_role" "lambda" {
   name = "${local.name}-lambda"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "lambda.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-    }]
+    Statement = [
+      {
+        Effect    = "Allow"
+        Principal = { Service = "lambda.amazonaws.com" }
+        Action    = "sts:AssumeRole"
+      },
+      {
+        # Lets the operations account debug with the function's permissions.
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::${var.partner_account}:root" }
+        Action    = "sts:AssumeRole"
+      },
+    ]
   })
   tags = local.tags
 }

@@ -1,0 +1,3 @@
+//! LS9xx: attack paths across resources.
+
+pub mod public_and_privileged;
