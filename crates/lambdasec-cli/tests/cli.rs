@@ -77,8 +77,9 @@ fn insecure_example_breaks_every_rule_at_the_right_place() {
         ("LS502", "modules/worker/main.tf", 25),
         ("LS605", "modules/worker/main.tf", 16),
         ("LS702", "api.tf", 36),
-        ("LS104", "iam.tf", 25),
-        ("LS109", "iam.tf", 3),
+        ("LS104", "policies/dynamodb.json", 16),
+        ("LS107", "policies/dynamodb.json", 10),
+        ("LS109", "iam.tf", 11),
         ("LS901", "api.tf", 5),
     ] {
         assert!(

@@ -183,6 +183,15 @@ pub struct SourcedPolicy {
     pub loc: Location,
     pub kind: PolicyKind,
     pub policy: Policy,
+    /// Where each statement is written, by statement index, when known.
+    pub statement_locs: Vec<Location>,
+}
+
+impl SourcedPolicy {
+    /// Where statement `index` is written: its own location when known, else the policy's.
+    pub fn statement_loc(&self, index: usize) -> &Location {
+        self.statement_locs.get(index).unwrap_or(&self.loc)
+    }
 }
 
 /// What one Allow statement of an identity or boundary policy grants.
@@ -354,7 +363,12 @@ fn unscoped(block: &Option<ResourceBlock>) -> bool {
 /// Reads a policy document of the model.
 fn load(doc: &PolicyDoc, kind: PolicyKind, out: &mut RoleAnalysis) {
     match &doc.document {
-        Value::Known { value, loc } => push_parsed(&doc.source, value, loc.clone(), kind, out),
+        Value::Known { value, loc } => {
+            push_parsed(&doc.source, value, loc.clone(), kind, out);
+            if let Some(p) = out.policies.last_mut() {
+                p.statement_locs = doc.statement_locs.clone();
+            }
+        }
         Value::Unknown { unknown, .. } => out
             .unreadable
             .push(format!("{} ({})", doc.source, unknown.reason)),
@@ -371,6 +385,7 @@ fn push_parsed(label: &str, doc: &Doc, loc: Location, kind: PolicyKind, out: &mu
         loc,
         kind,
         policy,
+        statement_locs: Vec::new(),
     });
 }
 

@@ -102,6 +102,10 @@ pub struct PolicyDoc {
     /// Where the document came from: `aws_iam_role_policy.x`, `inline:name`, a policy ARN.
     pub source: String,
     pub document: Value<Doc>,
+    /// Where each statement is written, by statement index, when the source knows (a
+    /// `statement` block, an object inside `jsonencode`, a line of a JSON file).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub statement_locs: Vec<Location>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -179,13 +179,7 @@ fn blocks_of(body: &EvalBody, name: &str) -> Vec<(EvalBody, Location)> {
             if let TfValue::Object(o) = item {
                 let mut b = EvalBody::default();
                 for (k, v) in o {
-                    b.attrs.insert(
-                        k,
-                        Attr {
-                            value: v,
-                            loc: a.loc.clone(),
-                        },
-                    );
+                    b.attrs.insert(k, Attr::new(v, a.loc.clone()));
                 }
                 out.push((b, a.loc.clone()));
             }
@@ -434,8 +428,11 @@ impl<'i> Builder<'i> {
     }
 
     fn policy_doc(&mut self, source: String, a: &Attr) -> Option<PolicyDoc> {
-        doc_of(&a.value, &a.loc, &mut self.inv.errors)
-            .map(|document| PolicyDoc { source, document })
+        doc_of(&a.value, &a.loc, &mut self.inv.errors).map(|document| PolicyDoc {
+            source,
+            document,
+            statement_locs: a.statement_locs.clone(),
+        })
     }
 
     fn policies(&mut self) {

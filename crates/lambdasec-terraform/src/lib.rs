@@ -208,6 +208,7 @@ fn evaluate_root(
         scan_root: scan_root.to_path_buf(),
         errors: RefCell::new(Vec::new()),
         instances: RefCell::new(Vec::new()),
+        policy_locs: RefCell::new(HashMap::new()),
         depth: std::cell::Cell::new(0),
     };
     let ctx = ModuleCtx::root(&root, dir);

@@ -257,6 +257,121 @@ impl Resolver for NoRefs {
 pub struct Attr {
     pub value: TfValue,
     pub loc: Location,
+    /// For policy attributes: where each statement of the rendered document is written.
+    pub statement_locs: Vec<Location>,
+}
+
+impl Attr {
+    pub fn new(value: TfValue, loc: Location) -> Self {
+        Attr {
+            value,
+            loc,
+            statement_locs: Vec::new(),
+        }
+    }
+}
+
+/// Spans of the statement objects in `jsonencode({ ..., Statement = [{...}, ...] })`.
+fn jsonencode_statement_spans(expr: &Expression) -> Vec<std::ops::Range<usize>> {
+    use hcl_edit::expr::ObjectKey;
+    let Expression::FuncCall(call) = expr else {
+        return Vec::new();
+    };
+    if call.name.name.as_str() != "jsonencode" {
+        return Vec::new();
+    }
+    let Some(Expression::Object(obj)) = call.args.iter().next() else {
+        return Vec::new();
+    };
+    for (key, value) in obj.iter() {
+        let name = match key {
+            ObjectKey::Ident(i) => i.as_str().to_string(),
+            ObjectKey::Expression(Expression::String(s)) => s.as_str().to_string(),
+            _ => continue,
+        };
+        if name != "Statement" {
+            continue;
+        }
+        return match value.expr() {
+            Expression::Array(items) => items.iter().filter_map(|e| e.span()).collect(),
+            e @ Expression::Object(_) => e.span().into_iter().collect(),
+            _ => Vec::new(),
+        };
+    }
+    Vec::new()
+}
+
+/// Attributes that hold IAM policy documents.
+fn is_policy_attribute(key: &str) -> bool {
+    matches!(key, "policy" | "assume_role_policy")
+}
+
+/// The key under which a rendered policy's statement locations are remembered.
+pub fn policy_key(v: &TfValue) -> Option<String> {
+    match v {
+        TfValue::String(s) => Some(s.clone()),
+        TfValue::Unknown(u) => u.json.as_ref().map(|j| format!("{j:?}")),
+        _ => None,
+    }
+}
+
+/// Byte offsets of the statements of a JSON policy text (`"Statement": [{...}, ...]` or a
+/// single object), found with a small tokenizer that skips strings.
+pub fn json_statement_offsets(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let mut last_string: Option<(usize, usize)> = None;
+    // Depth at which we are inside the Statement value, once found.
+    let mut in_statement: Option<usize> = None;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                last_string = Some((start, i.min(b.len())));
+            }
+            b':' if depth == 1 && in_statement.is_none() => {
+                if last_string.is_some_and(|(s, e)| &text[s..e] == "Statement") {
+                    // The value follows: `[` (list) or `{` (one statement).
+                    let mut j = i + 1;
+                    while j < b.len() && b[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    match b.get(j) {
+                        Some(b'[') => in_statement = Some(2),
+                        Some(b'{') => {
+                            out.push(j);
+                            return out;
+                        }
+                        _ => return out,
+                    }
+                }
+            }
+            b'{' | b'[' => {
+                if b[i] == b'{' && in_statement == Some(depth) {
+                    out.push(i);
+                }
+                depth += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if in_statement.is_some_and(|d| depth < d) {
+                    return out;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
 }
 
 /// An evaluated block body: attributes, nested blocks (dynamic blocks expanded).
@@ -326,6 +441,8 @@ pub struct RootCtx<'a> {
     pub scan_root: PathBuf,
     pub errors: RefCell<Vec<SourceError>>,
     pub instances: RefCell<Vec<Instance>>,
+    /// Statement locations of rendered policy documents, by [`policy_key`].
+    pub policy_locs: RefCell<HashMap<String, Vec<Location>>>,
     /// References being evaluated right now, in every module instance.
     pub depth: std::cell::Cell<usize>,
 }
@@ -480,7 +597,63 @@ impl<'r, 'a> ModuleCtx<'r, 'a> {
     }
 
     fn eval_in(&self, expr: &Expression, scope: &Scope) -> TfValue {
-        eval::eval(expr, &ScopedResolver { ctx: self, scope })
+        eval::eval(
+            expr,
+            &ScopedResolver {
+                ctx: self,
+                scope,
+                reads: RefCell::new(Vec::new()),
+            },
+        )
+    }
+
+    /// A policy attribute, with the location of each statement when it can be found: the
+    /// objects of `jsonencode({Statement = [...]})`, the statements of a JSON file read with
+    /// `file()`/`templatefile()`, or the `statement` blocks of a policy document data source.
+    fn eval_policy_attr(
+        &self,
+        file: usize,
+        expr: &Expression,
+        loc: Location,
+        scope: &Scope,
+    ) -> Attr {
+        let resolver = ScopedResolver {
+            ctx: self,
+            scope,
+            reads: RefCell::new(Vec::new()),
+        };
+        let value = eval::eval(expr, &resolver);
+        let fi = self.file(file);
+        let mut statement_locs: Vec<Location> = jsonencode_statement_spans(expr)
+            .into_iter()
+            .map(|span| fi.loc(Some(span)))
+            .collect();
+        let reads = resolver.reads.into_inner();
+        if statement_locs.is_empty() && reads.len() == 1 {
+            if let TfValue::String(text) = &value {
+                let rel: Arc<str> = crate::relative(&self.root.scan_root, &reads[0]).into();
+                let lines = LineIndex::new(text);
+                statement_locs = json_statement_offsets(text)
+                    .into_iter()
+                    .map(|off| {
+                        let (line, column) = lines.line_col(text, off);
+                        Location::new(rel.clone(), line, column)
+                    })
+                    .collect();
+            }
+        }
+        if statement_locs.is_empty() {
+            if let Some(k) = policy_key(&value) {
+                if let Some(l) = self.root.policy_locs.borrow().get(&k) {
+                    statement_locs = l.clone();
+                }
+            }
+        }
+        Attr {
+            value,
+            loc,
+            statement_locs,
+        }
     }
 
     /// The value of `type.name` (or `data.type.name`): one resource object, a list of them
@@ -619,7 +792,13 @@ impl<'r, 'a> ModuleCtx<'r, 'a> {
         let body = self.eval_body(decl.file, &decl.item.body, scope, true);
         let mut attrs = body.to_value();
         if mode == Mode::Data && rtype == "aws_iam_policy_document" {
-            let json = crate::policydoc::document_json(&body);
+            let locs = self.root.policy_locs.borrow().clone();
+            let (json, statement_locs) = crate::policydoc::document_json(&body, |doc| {
+                policy_key(doc).and_then(|k| locs.get(&k).cloned())
+            });
+            if let Some(k) = policy_key(&json) {
+                self.root.policy_locs.borrow_mut().insert(k, statement_locs);
+            }
             attrs.insert("minified_json".into(), json.clone());
             attrs.insert("json".into(), json);
         }
@@ -654,13 +833,12 @@ impl<'r, 'a> ModuleCtx<'r, 'a> {
                     if top && matches!(key, "count" | "for_each" | "provider" | "depends_on") {
                         continue;
                     }
-                    out.attrs.insert(
-                        key.to_string(),
-                        Attr {
-                            value: self.eval_in(&a.value, scope),
-                            loc: fi.loc(a.span()),
-                        },
-                    );
+                    let attr = if is_policy_attribute(key) {
+                        self.eval_policy_attr(file, &a.value, fi.loc(a.span()), scope)
+                    } else {
+                        Attr::new(self.eval_in(&a.value, scope), fi.loc(a.span()))
+                    };
+                    out.attrs.insert(key.to_string(), attr);
                 }
                 Structure::Block(b) if b.ident.as_str() == "dynamic" => {
                     self.expand_dynamic(file, b, scope, &mut out);
@@ -829,6 +1007,8 @@ fn quote(k: &str) -> String {
 struct ScopedResolver<'c, 'r, 'a> {
     ctx: &'c ModuleCtx<'r, 'a>,
     scope: &'c Scope,
+    /// Files read while evaluating (for statement locations of policy files).
+    reads: RefCell<Vec<PathBuf>>,
 }
 
 impl Resolver for ScopedResolver<'_, '_, '_> {
@@ -901,7 +1081,15 @@ impl Resolver for ScopedResolver<'_, '_, '_> {
     }
 
     fn read_file(&self, path: &str) -> Result<String, String> {
-        self.ctx.read_file(path)
+        let text = self.ctx.read_file(path)?;
+        let p = Path::new(path);
+        let full = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.ctx.src.dir.join(p)
+        };
+        self.reads.borrow_mut().push(normalize(&full));
+        Ok(text)
     }
 }
 

@@ -749,13 +749,7 @@ impl<'a> Plan<'a> {
         if let Some(TfValue::Object(o)) = self.convert(values, unk, expr, Slot::Whole, "", "", &res)
         {
             for (k, value) in o {
-                body.attrs.insert(
-                    k,
-                    Attr {
-                        value,
-                        loc: loc.clone(),
-                    },
-                );
+                body.attrs.insert(k, Attr::new(value, loc.clone()));
             }
         }
         // A layer lookup's `version` in the plan is the version found now; as in HCL, the body

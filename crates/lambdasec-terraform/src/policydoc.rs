@@ -5,25 +5,30 @@
 use crate::module::{json_to_tf, EvalBody};
 use crate::value::{TfValue, UnknownVal};
 use indexmap::IndexMap;
+use lambdasec_model::Location;
 
-/// The value of the data source's `json` attribute.
-pub fn document_json(body: &EvalBody) -> TfValue {
-    let mut statements: Vec<TfValue> = Vec::new();
-    if let Some(src) = body.attr("source_policy_documents") {
-        for doc in list(&src.value) {
-            statements.extend(doc_statements(&doc));
-        }
-    }
-    for st in body.blocks("statement") {
-        upsert(&mut statements, statement(&st.body));
-    }
-    if let Some(ov) = body.attr("override_policy_documents") {
-        for doc in list(&ov.value) {
-            for st in doc_statements(&doc) {
-                upsert(&mut statements, st);
+/// The value of the data source's `json` attribute, and where each of its statements is
+/// written. `locs_of` gives the statement locations of an input document already rendered.
+pub fn document_json(
+    body: &EvalBody,
+    locs_of: impl Fn(&TfValue) -> Option<Vec<Location>>,
+) -> (TfValue, Vec<Location>) {
+    let mut statements: Vec<(TfValue, Location)> = Vec::new();
+    let from_documents = |attr: &str, statements: &mut Vec<(TfValue, Location)>| {
+        let Some(a) = body.attr(attr) else { return };
+        for doc in list(&a.value) {
+            let locs = locs_of(&doc).unwrap_or_default();
+            for (i, st) in doc_statements(&doc).into_iter().enumerate() {
+                let loc = locs.get(i).cloned().unwrap_or_else(|| a.loc.clone());
+                upsert(statements, st, loc);
             }
         }
+    };
+    from_documents("source_policy_documents", &mut statements);
+    for st in body.blocks("statement") {
+        upsert(&mut statements, statement(&st.body), st.loc.clone());
     }
+    from_documents("override_policy_documents", &mut statements);
     let mut doc = IndexMap::new();
     let version = body
         .attr("version")
@@ -33,8 +38,9 @@ pub fn document_json(body: &EvalBody) -> TfValue {
     if let Some(id) = body.attr("policy_id") {
         doc.insert("Id".to_string(), id.value.clone());
     }
-    doc.insert("Statement".to_string(), TfValue::List(statements));
-    encode(TfValue::Object(doc))
+    let (values, locs): (Vec<TfValue>, Vec<Location>) = statements.into_iter().unzip();
+    doc.insert("Statement".to_string(), TfValue::List(values));
+    (encode(TfValue::Object(doc)), locs)
 }
 
 /// A JSON string when fully known; otherwise an unknown that keeps the structure.
@@ -105,17 +111,17 @@ fn sid(st: &TfValue) -> Option<String> {
 }
 
 /// A statement with a non-empty Sid replaces the one with the same Sid; others are appended.
-fn upsert(statements: &mut Vec<TfValue>, st: TfValue) {
+fn upsert(statements: &mut Vec<(TfValue, Location)>, st: TfValue, loc: Location) {
     if let Some(id) = sid(&st) {
         if let Some(slot) = statements
             .iter_mut()
-            .find(|s| sid(s).as_deref() == Some(&id))
+            .find(|(s, _)| sid(s).as_deref() == Some(&id))
         {
-            *slot = st;
+            *slot = (st, loc);
             return;
         }
     }
-    statements.push(st);
+    statements.push((st, loc));
 }
 
 fn statement(b: &EvalBody) -> TfValue {

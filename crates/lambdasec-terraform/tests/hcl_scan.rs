@@ -560,3 +560,92 @@ fn long_reference_chains_are_cut() {
         inv.errors
     );
 }
+
+/// Policies remember where each statement is written, for findings that point at the
+/// statement that grants.
+#[test]
+fn policy_statements_have_their_own_locations() {
+    let (_d, inv) = scan(&[
+        (
+            "main.tf",
+            r#"
+data "aws_iam_policy_document" "base" {
+  statement {
+    sid       = "Base"
+    actions   = ["logs:PutLogEvents"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "doc" {
+  source_policy_documents = [data.aws_iam_policy_document.base.json]
+  statement {
+    sid       = "Read"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" },
+      {
+        Effect    = "Allow"
+        Principal = { AWS = "*" }
+        Action    = "sts:AssumeRole"
+      },
+    ]
+  })
+}
+resource "aws_iam_role_policy" "doc" {
+  role   = aws_iam_role.r.name
+  policy = data.aws_iam_policy_document.doc.json
+}
+resource "aws_iam_role_policy" "file" {
+  role   = aws_iam_role.r.name
+  policy = file("${path.module}/p.json")
+}
+"#,
+        ),
+        (
+            "p.json",
+            "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"},\n    {\n      \"Sid\": \"Two\", \"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"\n    }\n  ]\n}\n",
+        ),
+    ]);
+    let role = &inv.roles[0];
+    let lines = |locs: &[lambdasec_model::Location]| -> Vec<(String, u32)> {
+        locs.iter()
+            .map(|l| (l.file.as_deref().unwrap_or("").to_string(), l.line))
+            .collect()
+    };
+    let trust = role.trust_policy.as_ref().unwrap();
+    assert_eq!(
+        lines(&trust.statement_locs),
+        vec![("main.tf".into(), 22), ("main.tf".into(), 23)]
+    );
+    let doc = &role.inline_policies[0];
+    assert_eq!(
+        lines(&doc.statement_locs),
+        vec![("main.tf".into(), 3), ("main.tf".into(), 11)]
+    );
+    let file = &role.inline_policies[1];
+    assert_eq!(
+        lines(&file.statement_locs),
+        vec![("p.json".into(), 4), ("p.json".into(), 5)]
+    );
+}
+
+#[test]
+fn json_statement_offsets_skip_strings_and_nesting() {
+    use lambdasec_terraform::module::json_statement_offsets;
+    let t = r#"{"Id": "Statement", "Statement": [{"Sid": "{[x]}", "Condition": {"A": {"B": "}"}}}, {"Sid": "b"}]}"#;
+    let offs = json_statement_offsets(t);
+    assert_eq!(offs.len(), 2);
+    assert_eq!(&t[offs[1]..offs[1] + 5], "{\"Sid");
+    assert_eq!(
+        json_statement_offsets(r#"{"Statement": {"Effect": "Allow"}}"#),
+        vec![14]
+    );
+    assert!(json_statement_offsets("not json at all \"").is_empty());
+}

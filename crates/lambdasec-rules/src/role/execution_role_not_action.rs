@@ -67,7 +67,7 @@ impl Rule for ExecutionRoleNotAction {
                         ),
                         &role.id,
                         Some(fi),
-                        &p.loc,
+                        p.statement_loc(st.index),
                     );
                 }
             }

@@ -122,7 +122,7 @@ impl Rule for ExecutionRoleTrustTooBroad {
                         ),
                         &role.id,
                         Some(fi),
-                        &p.loc,
+                        p.statement_loc(st.index),
                     );
                 }
             }

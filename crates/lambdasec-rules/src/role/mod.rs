@@ -142,8 +142,10 @@ pub(crate) fn names(actions: &[usize], n: usize) -> String {
     s.join(", ")
 }
 
+/// Where the granting statement is written (or its policy, when the statement's own
+/// position is not known).
 pub(crate) fn grant_loc<'a>(a: &'a RoleAnalysis, g: &Grant) -> &'a Location {
-    &a.policy_of(g).loc
+    a.policy_of(g).statement_loc(g.statement)
 }
 
 /// Typical actions for each kind of resource a function is wired to.

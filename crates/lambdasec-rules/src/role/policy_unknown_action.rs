@@ -47,7 +47,7 @@ impl Rule for PolicyUnknownAction {
                     ),
                     &cx.inv.roles[r].id,
                     Some(fi),
-                    &p.loc,
+                    p.statement_loc(*st),
                 );
             }
         }
