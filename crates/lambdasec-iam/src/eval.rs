@@ -160,10 +160,8 @@ fn principal_entry(kind: &PrincipalKind, value: &Item, ctx: &RequestContext) -> 
             // The account: a bare ID or its root ARN means every principal of the account.
             let account = if is_account_id(v) {
                 Some(v)
-            } else if v.starts_with("arn:") && v.ends_with(":root") && v.contains(":iam::") {
-                arn_account(v)
             } else {
-                None
+                entry_account(v)
             };
             if let Some(a) = account {
                 return (Tri::from_bool(caller_account == Some(a)), false);
@@ -198,25 +196,91 @@ fn principal_entry(kind: &PrincipalKind, value: &Item, ctx: &RequestContext) -> 
     }
 }
 
+/// Is the caller named in a `NotPrincipal` block (so that the statement does not apply)?
+///
+/// UG:reference_policies_elements_notprincipal: AWS may check the account, then the role,
+/// then the session, so the caller is spared only when every link of its chain is named:
+/// a user needs its ARN and its account; a role session its session ARN, its role ARN and its
+/// account. Naming the account alone does not spare the other principals of the account.
+fn not_principal_names_caller(block: &PrincipalBlock, ctx: &RequestContext) -> Tri {
+    if block.any {
+        return Tri::True;
+    }
+    if ctx.caller_unspecified() {
+        return Tri::Unknown;
+    }
+    // `named(f)`: does any entry of the AWS kind satisfy `f`?
+    let named = |kind: PrincipalKind, f: &dyn Fn(&str) -> bool| {
+        Tri::any(
+            block
+                .entries
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, v)| match v {
+                    Item::Unknown(_) => Tri::Unknown,
+                    Item::Known(v) => Tri::from_bool(f(v)),
+                }),
+        )
+    };
+    if let Some(caller) = ctx.principal_arn.as_deref() {
+        let acct = ctx.account.as_deref().or_else(|| arn_account(caller));
+        let account_named = named(PrincipalKind::Aws, &|v| {
+            acct.is_some() && (Some(v) == acct || entry_account(v) == acct)
+        });
+        if caller.ends_with(":root") {
+            return account_named;
+        }
+        let mut t = account_named.and(named(PrincipalKind::Aws, &|v| v == caller));
+        if let Some((racct, role)) = session_role(caller) {
+            t = t.and(named(PrincipalKind::Aws, &|v| {
+                arn_account(v) == Some(racct)
+                    && v.contains(":role/")
+                    && v.rsplit('/').next() == Some(role)
+            }));
+        }
+        return t;
+    }
+    if let Some(svc) = ctx.service.as_deref() {
+        return named(PrincipalKind::Service, &|v| v.eq_ignore_ascii_case(svc));
+    }
+    if let Some(f) = ctx.federated.as_deref() {
+        return named(PrincipalKind::Federated, &|v| v == f);
+    }
+    if let Some(c) = ctx.canonical_user.as_deref() {
+        return named(PrincipalKind::CanonicalUser, &|v| v == c);
+    }
+    // Anonymous: only `*` names it.
+    Tri::False
+}
+
+/// The account of an account principal: `arn:aws:iam::123456789012:root`.
+fn entry_account(v: &str) -> Option<&str> {
+    if v.starts_with("arn:") && v.ends_with(":root") && v.contains(":iam::") {
+        arn_account(v)
+    } else {
+        None
+    }
+}
+
 /// Does a `Principal`/`NotPrincipal` block cover the caller? The flag marks a direct grant
 /// (see [`PolicySet`] and UG:access_policies_boundaries).
 pub fn principal_applies(block: &PrincipalBlock, ctx: &RequestContext) -> (Tri, bool) {
-    let mut result = Tri::from_bool(block.any);
-    let mut direct = false;
-    if !block.any {
-        for (kind, value) in &block.entries {
-            let (t, d) = principal_entry(kind, value, ctx);
-            if t == Tri::True && d {
-                direct = true;
-            }
-            result = result.or(t);
-        }
-    }
     if block.not {
-        (result.not(), false)
-    } else {
-        (result, direct && result == Tri::True)
+        return (not_principal_names_caller(block, ctx).not(), false);
     }
+    if block.any {
+        return (Tri::True, false);
+    }
+    let mut result = Tri::False;
+    let mut direct = false;
+    for (kind, value) in &block.entries {
+        let (t, d) = principal_entry(kind, value, ctx);
+        if t == Tri::True && d {
+            direct = true;
+        }
+        result = result.or(t);
+    }
+    (result, direct && result == Tri::True)
 }
 
 /// Does the statement apply to the request (ignoring its effect)? Variables are expanded.

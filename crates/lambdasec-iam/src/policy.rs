@@ -124,3 +124,25 @@ impl std::fmt::Display for PolicyError {
         write!(f, "{}: {}", self.path, self.message)
     }
 }
+
+impl Operator {
+    /// A negated operator (`StringNotEquals`, `StringNotLike`, `ArnNotLike`, `NotIpAddress`,
+    /// ...): true when the key is missing (UG:reference_policies_elements_condition_operators).
+    pub fn is_negated(&self) -> bool {
+        crate::condition::negation_of(&self.base).is_some()
+    }
+}
+
+impl Statement {
+    /// The JSON path of the statement in its policy, e.g. `Statement[2]`.
+    pub fn path(&self) -> String {
+        format!("Statement[{}]", self.index)
+    }
+}
+
+impl Policy {
+    /// Parses a policy document leniently: see [`crate::parse::parse_policy`].
+    pub fn from_doc(doc: &lambdasec_model::Doc) -> (Policy, Vec<PolicyError>) {
+        crate::parse::parse_policy(doc)
+    }
+}
