@@ -279,14 +279,10 @@ pub fn is_unscoped_resource(pattern: &str) -> bool {
     is_type && only_wildcards(&res[i + 1..])
 }
 
-fn negated(base: &str) -> bool {
-    base.contains("Not") && base != "Null"
-}
-
 /// A clause that can make the statement not apply to the function's own requests.
 pub fn clause_restricts(c: &ConditionClause) -> bool {
     let op = &c.operator;
-    if op.if_exists || op.set == Some(SetOperator::ForAllValues) || negated(&op.base) {
+    if op.if_exists || op.set == Some(SetOperator::ForAllValues) || op.is_negated() {
         return false;
     }
     // Every SDK call uses TLS: this condition never excludes the function.
