@@ -209,6 +209,9 @@ pub struct Grant {
     pub restricted: bool,
     /// Action patterns that grant every action of one service (`s3:*`).
     pub service_wildcards: Vec<String>,
+    /// Restricted only by `iam:PassedToService` allowing `lambda.amazonaws.com`: the grant
+    /// still applies whenever a role is passed to Lambda.
+    pub to_lambda_only: bool,
 }
 
 /// The analysis of one role.
@@ -222,6 +225,11 @@ pub struct RoleAnalysis {
     pub effective: ActionSet,
     /// Actions Lambda itself needs on `*` (from AWS's Lambda execution policies).
     pub lambda_needs: ActionSet,
+    /// `iam:PassRole` survives on every resource at least for passing roles to Lambda:
+    /// unconditionally, or limited by `iam:PassedToService` to `lambda.amazonaws.com` (after
+    /// denies and the boundary). Enough for the escalation methods that hand a role to a
+    /// function.
+    pub pass_role_to_lambda: bool,
     /// Action patterns that match no catalog action: (policy, statement, pattern).
     pub unknown_actions: Vec<(usize, usize, String)>,
     /// Problems in policy documents, with their location.
@@ -237,6 +245,15 @@ impl RoleAnalysis {
         self.grants
             .iter()
             .find(|g| g.unscoped && !g.restricted && g.actions.contains(i))
+    }
+
+    /// Like [`Self::granting`], also accepting a grant limited to passing roles to Lambda.
+    pub fn granting_to_lambda(&self, i: usize) -> Option<&Grant> {
+        self.granting(i).or_else(|| {
+            self.grants
+                .iter()
+                .find(|g| g.unscoped && g.to_lambda_only && g.actions.contains(i))
+        })
     }
 
     pub fn policy_of(&self, g: &Grant) -> &SourcedPolicy {
@@ -299,6 +316,32 @@ fn restricted(st: &crate::policy::Statement) -> bool {
     st.conditions_unknown.is_some() || st.conditions.iter().any(clause_restricts)
 }
 
+/// Every restricting clause is `iam:PassedToService` and allows `lambda.amazonaws.com`
+/// (`iam:PassedToService` exists only for `iam:PassRole`).
+fn only_passes_to_lambda(st: &crate::policy::Statement) -> bool {
+    const LAMBDA: &str = "lambda.amazonaws.com";
+    let mut clauses = st
+        .conditions
+        .iter()
+        .filter(|c| clause_restricts(c))
+        .peekable();
+    st.conditions_unknown.is_none()
+        && clauses.peek().is_some()
+        && clauses.all(|c| {
+            let ignore_case = c.operator.base.ends_with("IgnoreCase");
+            let like = c.operator.base.starts_with("StringLike");
+            c.key.eq_ignore_ascii_case("iam:PassedToService")
+                && (like || c.operator.base.starts_with("StringEquals"))
+                && c.values.iter().any(|v| {
+                    v.known().is_some_and(|s| match (like, ignore_case) {
+                        (true, _) => crate::matching::string_like(s, LAMBDA, ignore_case),
+                        (false, true) => s.eq_ignore_ascii_case(LAMBDA),
+                        (false, false) => s == LAMBDA,
+                    })
+                })
+        })
+}
+
 struct StatementActions {
     set: ActionSet,
     unknown: Vec<String>,
@@ -319,10 +362,13 @@ fn statement_actions(block: &ActionBlock, idx: &ActionIndex) -> StatementActions
         if s.is_empty() {
             unknown.push(p.to_string());
         }
-        if let Some((svc, act)) = p.split_once(':') {
-            if act == "*" && !svc.contains(['*', '?']) && !s.is_empty() {
-                service_wildcards.push(p.to_string());
-            }
+        // `s3:*` grants a whole service; `*` and `*:*` every service.
+        let whole_service = match p.split_once(':') {
+            Some((svc, act)) => act == "*" && (svc == "*" || !svc.contains(['*', '?'])),
+            None => p == "*",
+        };
+        if whole_service && !s.is_empty() {
+            service_wildcards.push(p.to_string());
         }
         set.union_with(&s);
     }
@@ -451,6 +497,9 @@ pub fn analyze_role(inv: &Inventory, role: usize) -> RoleAnalysis {
     let mut allow = ActionSet::empty();
     let mut boundary_allow = ActionSet::empty();
     let mut deny = ActionSet::empty();
+    // Allowed on every resource only when the role is passed to Lambda.
+    let mut allow_to_lambda = ActionSet::empty();
+    let mut boundary_to_lambda = ActionSet::empty();
     for (pi, sp) in out.policies.iter().enumerate() {
         if sp.kind == PolicyKind::Trust {
             continue;
@@ -464,10 +513,17 @@ pub fn analyze_role(inv: &Inventory, role: usize) -> RoleAnalysis {
             let is_restricted = restricted(st);
             match st.effect {
                 Effect::Allow => {
+                    let to_lambda_only = is_restricted && only_passes_to_lambda(st);
                     if is_unscoped && !is_restricted {
                         match sp.kind {
                             PolicyKind::Identity => allow.union_with(&acts.set),
                             PolicyKind::Boundary => boundary_allow.union_with(&acts.set),
+                            PolicyKind::Trust => {}
+                        }
+                    } else if is_unscoped && to_lambda_only {
+                        match sp.kind {
+                            PolicyKind::Identity => allow_to_lambda.union_with(&acts.set),
+                            PolicyKind::Boundary => boundary_to_lambda.union_with(&acts.set),
                             PolicyKind::Trust => {}
                         }
                     }
@@ -479,6 +535,7 @@ pub fn analyze_role(inv: &Inventory, role: usize) -> RoleAnalysis {
                             unscoped: is_unscoped,
                             restricted: is_restricted,
                             service_wildcards: acts.service_wildcards,
+                            to_lambda_only,
                         });
                     }
                 }
@@ -494,15 +551,23 @@ pub fn analyze_role(inv: &Inventory, role: usize) -> RoleAnalysis {
             }
         }
     }
+    allow_to_lambda.union_with(&allow);
+    boundary_to_lambda.union_with(&boundary_allow);
     if has_boundary {
         if boundary_unreadable {
             // Whatever the boundary allows is unknown: nothing can be proved.
             allow = ActionSet::empty();
+            allow_to_lambda = ActionSet::empty();
         } else {
             allow.intersect_with(&boundary_allow);
+            allow_to_lambda.intersect_with(&boundary_to_lambda);
         }
     }
     allow.subtract(&deny);
+    allow_to_lambda.subtract(&deny);
+    out.pass_role_to_lambda = idx
+        .find("iam:PassRole")
+        .is_some_and(|i| allow_to_lambda.contains(i));
     out.effective = allow;
     out
 }

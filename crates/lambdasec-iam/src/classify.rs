@@ -13,6 +13,15 @@ pub struct EscalationMethod {
     pub how: &'static str,
 }
 
+impl EscalationMethod {
+    /// The method passes a role to a Lambda function (`iam:PassRole` with a `lambda:`
+    /// action): `iam:PassRole` limited by `iam:PassedToService` to Lambda completes it.
+    pub fn passes_role_to_lambda(&self) -> bool {
+        self.actions.contains(&"iam:PassRole")
+            && self.actions.iter().any(|a| a.starts_with("lambda:"))
+    }
+}
+
 pub const ESCALATION_METHODS: &[EscalationMethod] = &[
     EscalationMethod {
         name: "CreateNewPolicyVersion",

@@ -338,21 +338,22 @@ pub fn json_statement_offsets(text: &str) -> Vec<usize> {
                 }
                 last_string = Some((start, i.min(b.len())));
             }
-            b':' if depth == 1 && in_statement.is_none() => {
-                if last_string.is_some_and(|(s, e)| &text[s..e] == "Statement") {
-                    // The value follows: `[` (list) or `{` (one statement).
-                    let mut j = i + 1;
-                    while j < b.len() && b[j].is_ascii_whitespace() {
-                        j += 1;
+            b':' if depth == 1
+                && in_statement.is_none()
+                && last_string.is_some_and(|(s, e)| text.get(s..e) == Some("Statement")) =>
+            {
+                // The value follows: `[` (list) or `{` (one statement).
+                let mut j = i + 1;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                match b.get(j) {
+                    Some(b'[') => in_statement = Some(2),
+                    Some(b'{') => {
+                        out.push(j);
+                        return out;
                     }
-                    match b.get(j) {
-                        Some(b'[') => in_statement = Some(2),
-                        Some(b'{') => {
-                            out.push(j);
-                            return out;
-                        }
-                        _ => return out,
-                    }
+                    _ => return out,
                 }
             }
             b'{' | b'[' => {

@@ -5,7 +5,8 @@ use lambdasec_iam::policy::{ActionBlock, Effect, ResourceBlock};
 rule! {
     /// ## What it does
     /// Finds Allow statements in a function's execution-role policies that use `NotAction` or
-    /// `NotResource`.
+    /// `NotResource` — statements you wrote: AWS managed policies (PowerUserAccess uses
+    /// NotAction) are left out.
     ///
     /// ## Why is this bad?
     /// `NotAction` with Allow grants everything not listed — including every action AWS adds
@@ -35,7 +36,11 @@ impl Rule for ExecutionRoleNotAction {
 
     fn check(&self, cx: &Context, out: &mut Findings) {
         for (fi, f, r, a) in super::with_roles(cx) {
-            for p in a.policies.iter().filter(|p| p.kind == PolicyKind::Identity) {
+            // AWS's own managed policies are not yours to rewrite.
+            let own = |p: &&lambdasec_iam::analysis::SourcedPolicy| {
+                p.kind == PolicyKind::Identity && !p.label.contains(":iam::aws:policy/")
+            };
+            for p in a.policies.iter().filter(own) {
                 for st in p
                     .policy
                     .statements

@@ -65,7 +65,7 @@ impl Rule for ExecutionRolePrivilegeEscalation {
                 .iter()
                 .find(|m| m.name == *first)
                 .and_then(|m| idx.find(m.actions[0]));
-            let Some(g) = first_action.and_then(|i| a.granting(i)) else {
+            let Some(g) = first_action.and_then(|i| a.granting_to_lambda(i)) else {
                 continue;
             };
             let role = &cx.inv.roles[r];

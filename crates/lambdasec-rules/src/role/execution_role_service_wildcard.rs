@@ -3,8 +3,9 @@ use crate::{Context, Findings, Rule};
 rule! {
     /// ## What it does
     /// Finds Allow statements of a function's execution role whose action pattern grants
-    /// every action of a service (`s3:*`, `dynamodb:*`, `iam:*`), on any resource, unless a
-    /// restricting condition applies. Narrower patterns such as `s3:Get*` are judged by LS103
+    /// every action of a service (`s3:*`, `dynamodb:*`, `iam:*`) — or of every service (`*`
+    /// on a scoped resource; on every resource it is LS101) — unless a restricting condition
+    /// applies. Narrower patterns such as `s3:Get*` are judged by LS103
     /// and LS105.
     ///
     /// ## Why is this bad?

@@ -77,16 +77,23 @@ pub(crate) fn dangerous(a: &RoleAnalysis) -> ActionSet {
     s
 }
 
-/// Escalation methods the role completes.
+/// Escalation methods the role completes. `iam:PassRole` limited to passing roles to Lambda
+/// counts for the methods that pass a role to a function.
 pub(crate) fn escalation_methods(a: &RoleAnalysis) -> Vec<&'static str> {
     let idx = ActionIndex::get();
     let eff = dangerous(a);
+    let pass_role = idx.find("iam:PassRole");
     ESCALATION_METHODS
         .iter()
         .filter(|m| {
-            m.actions
-                .iter()
-                .all(|n| idx.find(n).is_some_and(|i| eff.contains(i)))
+            m.actions.iter().all(|n| {
+                idx.find(n).is_some_and(|i| {
+                    eff.contains(i)
+                        || (Some(i) == pass_role
+                            && a.pass_role_to_lambda
+                            && m.passes_role_to_lambda())
+                })
+            })
         })
         .map(|m| m.name)
         .collect()
