@@ -192,6 +192,12 @@ fn block_of(body: &EvalBody, name: &str) -> Option<(EvalBody, Location)> {
     blocks_of(body, name).into_iter().next()
 }
 
+/// `Statement[2].Effect` → 2.
+fn statement_index(path: &str) -> Option<usize> {
+    let rest = path.strip_prefix("Statement[")?;
+    rest[..rest.find(']')?].parse().ok()
+}
+
 /// The resource address an unknown value was computed from, if any.
 fn ref_addresses(v: &TfValue) -> Vec<String> {
     match v {
@@ -428,7 +434,22 @@ impl<'i> Builder<'i> {
     }
 
     fn policy_doc(&mut self, source: String, a: &Attr) -> Option<PolicyDoc> {
-        doc_of(&a.value, &a.loc, &mut self.inv.errors).map(|document| PolicyDoc {
+        let document = doc_of(&a.value, &a.loc, &mut self.inv.errors)?;
+        // Invalid policies are input errors, named by the path of the bad element.
+        if let Value::Known { value, loc } = &document {
+            let (_, errors) = lambdasec_iam::parse::parse_policy(value);
+            for e in errors {
+                let at = statement_index(&e.path)
+                    .and_then(|i| a.statement_locs.get(i))
+                    .unwrap_or(loc);
+                self.inv.errors.push(SourceError {
+                    file: at.file.as_deref().unwrap_or("").to_string(),
+                    line: Some(at.line),
+                    message: format!("invalid policy in {source}: {e}"),
+                });
+            }
+        }
+        Some(PolicyDoc {
             source,
             document,
             statement_locs: a.statement_locs.clone(),

@@ -649,3 +649,31 @@ fn json_statement_offsets_skip_strings_and_nesting() {
     );
     assert!(json_statement_offsets("not json at all \"").is_empty());
 }
+
+/// Invalid policy documents are input errors naming the bad element; valid statements of the
+/// same policy are still analysed.
+#[test]
+fn invalid_policies_are_errors_with_the_element_path() {
+    let (_d, inv) = scan(&[(
+        "main.tf",
+        r#"
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" },
+      { Effect = "allow", Action = "s3:GetObject", Resource = "*" },
+    ]
+  })
+}
+"#,
+    )]);
+    let e = inv
+        .errors
+        .iter()
+        .find(|e| e.message.contains("Statement[1].Effect"))
+        .unwrap_or_else(|| panic!("{:?}", inv.errors));
+    assert_eq!(e.file, "main.tf");
+    assert_eq!(e.line, Some(8), "points at the bad statement");
+}
