@@ -13,6 +13,8 @@ pub struct Inputs {
     pub root: PathBuf,
     pub terraform: Vec<PathBuf>,
     pub plans: Vec<PathBuf>,
+    /// CloudFormation, SAM, CDK output and Serverless Framework templates.
+    pub templates: Vec<PathBuf>,
     pub errors: Vec<SourceError>,
 }
 
@@ -40,7 +42,8 @@ fn classify(path: &Path, inputs: &mut Inputs) {
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if !is_json {
+    let is_template = lambdasec_cloudformation::scan::is_candidate(path);
+    if !is_json && !is_template {
         return;
     }
     let mut head = Vec::new();
@@ -52,8 +55,10 @@ fn classify(path: &Path, inputs: &mut Inputs) {
     // A plan that is broken further down is still a plan: scanning it reports the error.
     let looks_like_plan = head.contains("\"format_version\"")
         && (head.contains("\"planned_values\"") || head.contains("\"terraform_version\""));
-    if looks_like_plan || lambdasec_terraform::plan::is_plan_json(&head) {
+    if is_json && (looks_like_plan || lambdasec_terraform::plan::is_plan_json(&head)) {
         inputs.plans.push(path.to_path_buf());
+    } else if is_template && lambdasec_cloudformation::scan::sniff(&head) {
+        inputs.templates.push(path.to_path_buf());
     }
 }
 

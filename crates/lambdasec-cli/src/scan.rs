@@ -58,6 +58,16 @@ fn read_path(path: &Path, exclude: &[String]) -> Result<Inventory, String> {
     for p in plans {
         inv.merge(p);
     }
+    let no_params = std::collections::HashMap::new();
+    let env: std::collections::HashMap<String, String> = std::env::vars().collect();
+    let templates: Vec<Inventory> = inputs
+        .templates
+        .par_iter()
+        .map(|t| lambdasec_cloudformation::scan::scan_file(&inputs.root, t, &no_params, &env))
+        .collect();
+    for t in templates {
+        inv.merge(t);
+    }
     inv.errors.extend(inputs.errors);
     Ok(inv)
 }

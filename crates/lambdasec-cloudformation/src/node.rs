@@ -24,7 +24,10 @@ pub enum NodeValue {
     /// Keys in document order, each with its own location.
     Map(Vec<(Key, Node)>),
     /// `Ref`, `Condition` (in condition context) or `Fn::*`.
-    Intrinsic { name: String, arg: Box<Node> },
+    Intrinsic {
+        name: String,
+        arg: Box<Node>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +52,10 @@ impl Node {
     /// The location of a mapping key (for findings that point at a property's line).
     pub fn key_loc(&self, key: &str) -> Option<&Location> {
         match &self.value {
-            NodeValue::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(k, _)| &k.loc),
+            NodeValue::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.name == key)
+                .map(|(k, _)| &k.loc),
             _ => None,
         }
     }
