@@ -269,9 +269,16 @@ impl<'a> Builder<'a> {
                 if v == CfValue::NoValue || v == CfValue::Null {
                     return None;
                 }
+                // A scalar is located at its value: on the key's line when written by hand,
+                // and at its true source when SAM or Serverless generated the key.
+                let scalar = !matches!(child.value, NodeValue::Map(_) | NodeValue::List(_));
+                let loc = match n.key_loc(key) {
+                    Some(k) if !scalar => k.clone(),
+                    _ => child.loc.clone(),
+                };
                 return Some(Lv {
                     v,
-                    loc: n.key_loc(key).cloned().unwrap_or_else(|| child.loc.clone()),
+                    loc,
                     node: Some(child),
                 });
             }

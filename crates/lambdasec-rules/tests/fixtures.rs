@@ -1,8 +1,9 @@
 //! Rule fixtures with inline expectations.
 //!
 //! Layout: `tests/fixtures/<RULE_ID>/<case>` where a case is a `.tf` file (scanned alone), a
-//! directory (a Terraform root with its modules), or a plan `.json` with a sidecar
-//! `<case>.expect`. Only the directory's rule runs, except under `tests/fixtures/all/`, where
+//! directory (a Terraform root with its modules), a plan `.json` with a sidecar
+//! `<case>.expect`, a CloudFormation / SAM / Serverless `.yaml`/`.yml` template (inline
+//! `# expect:`), or a CloudFormation `.json` template with a sidecar `<case>.expect`. Only the directory's rule runs, except under `tests/fixtures/all/`, where
 //! every rule runs.
 //!
 //! Expectations:
@@ -15,7 +16,8 @@
 //!   `allowed_layer_accounts` (comma-separated) or `require_log_kms=true`.
 //!
 //! A case fails on any missing or unexpected finding, and on any input error unless the case
-//! name starts with `error-`.
+//! name starts with `error-`. Every rule needs a failing and a passing case in each format:
+//! Terraform HCL, plan JSON, CloudFormation YAML, CloudFormation JSON, SAM and Serverless.
 
 use lambdasec_model::Inventory;
 use lambdasec_rules::{Date, RuleConfig, Selection};
@@ -24,6 +26,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 const FIXTURE_TODAY: &str = "2026-11-25";
+
+/// The formats every rule has failing and passing fixtures in.
+const FORMATS: [&str; 6] = ["hcl", "plan", "cfn-yaml", "cfn-json", "sam", "serverless"];
+
+/// Formats whose coverage is enforced (issue #4 is adding the template formats).
+const ENFORCED: &[&str] = &["hcl", "plan"];
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -185,7 +193,35 @@ fn load_case(path: &Path) -> Option<Case> {
         });
     }
     let root = path.parent()?;
+    let template_case =
+        |text: &str, expected: Vec<Expectation>, severities: Severities, config: RuleConfig| {
+            let none = std::collections::HashMap::new();
+            let inventory = lambdasec_cloudformation::scan::scan_file(root, path, &none, &none);
+            let format = match lambdasec_cloudformation::load::load(&name, text)
+                .map(|n| lambdasec_cloudformation::load::kind(&n))
+            {
+                Ok(lambdasec_cloudformation::load::DocKind::Sam) => "sam",
+                Ok(lambdasec_cloudformation::load::DocKind::Serverless) => "serverless",
+                _ if name.ends_with(".json") => "cfn-json",
+                _ => "cfn-yaml",
+            };
+            Case {
+                name: name.clone(),
+                inventory,
+                expected,
+                severities,
+                config,
+                format,
+            }
+        };
     match path.extension()?.to_str()? {
+        "yaml" | "yml" => {
+            let text = fs::read_to_string(path).unwrap_or_default();
+            fixture_config(&text, &mut config);
+            let expected = inline_expectations(&name, &text);
+            let severities = inline_severities(&name, &text);
+            Some(template_case(&text, expected, severities, config))
+        }
         "tf" => {
             let text = fs::read_to_string(path).unwrap_or_default();
             fixture_config(&text, &mut config);
@@ -200,6 +236,16 @@ fn load_case(path: &Path) -> Option<Case> {
                 config,
                 format: "hcl",
             })
+        }
+        "json" if !is_plan(path) => {
+            let text = fs::read_to_string(path).unwrap_or_default();
+            let sidecar = path.with_extension("expect");
+            let side = fs::read_to_string(&sidecar).unwrap_or_else(|_| {
+                panic!("{} has no sidecar {}", path.display(), sidecar.display())
+            });
+            fixture_config(&side, &mut config);
+            let expected = sidecar_expectations(&name, &side);
+            Some(template_case(&text, expected, Vec::new(), config))
         }
         "json" => {
             let sidecar = path.with_extension("expect");
@@ -291,13 +337,22 @@ fn check_case(rule: Option<&str>, case: &Case) -> Vec<String> {
     problems
 }
 
+fn is_plan(path: &Path) -> bool {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    lambdasec_terraform::plan::is_plan_json(&text)
+}
+
 fn cases_in(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap()
         .flatten()
         .map(|e| e.path())
         .filter(|p| {
-            p.is_dir() || matches!(p.extension().and_then(|e| e.to_str()), Some("tf" | "json"))
+            p.is_dir()
+                || matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("tf" | "json" | "yaml" | "yml")
+                )
         })
         .collect();
     v.sort();
@@ -317,7 +372,7 @@ fn rule_fixtures() {
             continue;
         }
         // (format, failing case seen, passing case seen)
-        let mut coverage = [("hcl", false, false), ("plan", false, false)];
+        let mut coverage = FORMATS.map(|f| (f, false, false));
         for path in cases_in(&dir) {
             let Some(case) = load_case(&path) else {
                 continue;
@@ -338,6 +393,9 @@ fn rule_fixtures() {
             }
         }
         for (format, failing, passing) in coverage {
+            if !ENFORCED.contains(&format) {
+                continue;
+            }
             if !failing {
                 failures.push(format!("{id}: no failing {format} fixture"));
             }
