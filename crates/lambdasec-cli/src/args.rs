@@ -64,6 +64,9 @@ pub struct ScanArgs {
     /// Configuration file (default: .lambdasec.toml in the first scanned directory, if any).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// A CloudFormation parameter value, overriding its default (repeatable): KEY=VALUE.
+    #[arg(long = "parameter", value_name = "KEY=VALUE")]
+    pub parameters: Vec<String>,
     /// The scan date for runtime deprecation rules (YYYY-MM-DD; default: today).
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,

@@ -7,6 +7,7 @@ use lambdasec_model::{Finding, Inventory, RuleMeta, Severity};
 use lambdasec_report::{FunctionEntry, Report};
 use lambdasec_rules::{Date, RuleConfig, Selection};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -47,7 +48,11 @@ fn load_config(args: &ScanArgs, first: &Path) -> Result<Config, String> {
 }
 
 /// Reads every input under one path into an inventory.
-fn read_path(path: &Path, exclude: &[String]) -> Result<Inventory, String> {
+fn read_path(
+    path: &Path,
+    exclude: &[String],
+    parameters: &HashMap<String, String>,
+) -> Result<Inventory, String> {
     let inputs = discover::discover(path, exclude)?;
     let mut inv = lambdasec_terraform::scan_hcl(&inputs.root, &inputs.terraform);
     let plans: Vec<Inventory> = inputs
@@ -58,12 +63,11 @@ fn read_path(path: &Path, exclude: &[String]) -> Result<Inventory, String> {
     for p in plans {
         inv.merge(p);
     }
-    let no_params = std::collections::HashMap::new();
-    let env: std::collections::HashMap<String, String> = std::env::vars().collect();
+    let env: HashMap<String, String> = std::env::vars().collect();
     let templates: Vec<Inventory> = inputs
         .templates
         .par_iter()
-        .map(|t| lambdasec_cloudformation::scan::scan_file(&inputs.root, t, &no_params, &env))
+        .map(|t| lambdasec_cloudformation::scan::scan_file(&inputs.root, t, parameters, &env))
         .collect();
     for t in templates {
         inv.merge(t);
@@ -129,11 +133,18 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         require_log_kms: cfg.require_log_kms,
     };
 
+    let mut parameters = HashMap::new();
+    for p in &args.parameters {
+        let (k, v) = p
+            .split_once('=')
+            .ok_or_else(|| format!("--parameter {p}: expected KEY=VALUE"))?;
+        parameters.insert(k.trim().to_string(), v.to_string());
+    }
     let multi = paths.len() > 1;
     let mut findings: Vec<Finding> = Vec::new();
     let mut all = Inventory::default();
     for path in &paths {
-        let mut inv = read_path(path, &cfg.exclude)?;
+        let mut inv = read_path(path, &cfg.exclude, &parameters)?;
         let mut f = lambdasec_rules::run(&inv, &rule_config, &selection);
         if let Some(prefix) = display_prefix(path).filter(|_| multi) {
             let re = |loc: &mut lambdasec_model::Location| {

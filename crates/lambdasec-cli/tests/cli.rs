@@ -402,3 +402,49 @@ fn rules_doc_is_generated_from_the_code() {
         "docs/rules.md is stale: run scripts/gen-docs"
     );
 }
+
+/// The orders API in every format: the insecure versions break the same rules as the
+/// Terraform one, the secure versions report nothing.
+#[test]
+fn every_format_of_the_examples_agrees() {
+    let rules = |dir: &str| -> BTreeSet<String> {
+        let (v, _) = json_scan(&[dir, "--fail-on", "none"]);
+        assert_eq!(
+            v["errors"].as_array().unwrap().len(),
+            0,
+            "{dir}: {:#}",
+            v["errors"]
+        );
+        findings(&v)
+            .iter()
+            .map(|f| f["rule_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let want: BTreeSet<String> = EXAMPLE_RULES.iter().map(|s| s.to_string()).collect();
+    for format in ["sam", "serverless"] {
+        assert_eq!(
+            rules(&format!("examples/{format}/insecure")),
+            want,
+            "{format}"
+        );
+        let (v, code) = json_scan(&[&format!("examples/{format}/secure")]);
+        assert_eq!(findings(&v).len(), 0, "{format}: {:#}", v["findings"]);
+        assert_eq!(code, 0);
+    }
+}
+
+#[test]
+fn cloudformation_parameters_override_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Parameters:\n  Auth:\n    Type: String\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n      Handler: a.b\n      Role: arn:aws:iam::111122223333:role/r\n  Url:\n    Type: AWS::Lambda::Url\n    Properties:\n      TargetFunctionArn: !GetAtt Fn.Arn\n      AuthType: !Ref Auth\n",
+    )
+    .unwrap();
+    let p = dir.path().to_str().unwrap();
+    let (v, _) = json_scan(&[p, "--only", "LS401"]);
+    assert_eq!(findings(&v).len(), 0, "an unresolved parameter never fails");
+    let (v, _) = json_scan(&[p, "--only", "LS401", "--parameter", "Auth=NONE"]);
+    assert_eq!(findings(&v).len(), 1);
+    assert_eq!(findings(&v)[0]["line"], 15);
+}
