@@ -830,6 +830,7 @@ impl<'a> Builder<'a> {
             let r = &self.res[ri];
             let (id, loc) = (r.id, r.loc.clone());
             let props = self.props(r);
+            let generated_name = self.s(&props, "FunctionName").is_none();
             let name = self
                 .s(&props, "FunctionName")
                 .unwrap_or_else(|| Value::Unknown {
@@ -965,6 +966,7 @@ impl<'a> Builder<'a> {
                 kind: SourceKind::CloudFormation,
                 loc: loc.clone(),
                 name,
+                generated_name,
                 account,
                 package_type: self.s(&props, "PackageType"),
                 runtime: self.s(&props, "Runtime"),
@@ -1065,6 +1067,11 @@ impl<'a> Builder<'a> {
                     "EventSourceToken",
                     "StringEquals",
                     "lambda:EventSourceToken",
+                ),
+                (
+                    "InvokedViaFunctionUrl",
+                    "Bool",
+                    "lambda:InvokedViaFunctionUrl",
                 ),
             ] {
                 if let Some(v) = self.s(&props, key) {

@@ -648,7 +648,20 @@ impl Expander {
                 ),
             ));
         }
-        let function = self.resource("AWS::Lambda::Function", fprops, sam, floc, true);
+        let mut function = self.resource("AWS::Lambda::Function", fprops, sam, floc, true);
+        // Properties written in the SAM resource keep their keys' lines (a map-valued
+        // property such as VpcConfig is located at its key).
+        if let NodeValue::Map(entries) = &mut function.value {
+            for (_, p) in entries.iter_mut().filter(|(k, _)| k.name == "Properties") {
+                if let NodeValue::Map(pe) = &mut p.value {
+                    for (pk, _) in pe.iter_mut() {
+                        if let Some(l) = props.key_loc(&pk.name) {
+                            pk.loc = l.clone();
+                        }
+                    }
+                }
+            }
+        }
         self.out.push((k.clone(), function));
 
         // Alias and version.

@@ -52,7 +52,9 @@ pub fn scan_text(
             line: None,
             message,
         }));
-    let built = crate::build::build(rel, &template, parameters);
+    let mut built = crate::build::build(rel, &template, parameters);
+    // Logical ids are unique only within a template: name the template too.
+    built.prefix_ids(&format!("{rel}#"));
     inv.merge(built);
     inv.suppressions
         .extend(crate::build::comment_suppressions(rel, text, &template));

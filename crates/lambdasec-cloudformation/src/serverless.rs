@@ -1076,8 +1076,9 @@ impl<'d> Compiler<'d> {
             props.put_k("Environment", &ek.loc, envm.build(&ev.loc));
         }
 
-        // VPC
-        if let Some((k, vpc)) = self.pick(f, "vpc") {
+        // VPC; `vpc: ~` on a function opts it out of provider.vpc.
+        let vpc_opt_out = f.get("vpc").is_some_and(|v| v.value == NodeValue::Null);
+        if let Some((k, vpc)) = self.pick(f, "vpc").filter(|_| !vpc_opt_out) {
             let mut m = MapB::default();
             if let Some((sk, sg)) = entry(vpc, "securityGroupIds") {
                 m.put_k("SecurityGroupIds", &sk.loc, sg.clone());
@@ -1339,7 +1340,7 @@ impl<'d> Compiler<'d> {
         props.put_k("AuthType", &auth_type.0, auth_type.1);
         props.put("TargetFunctionArn", get_att(&fx.fid, "Arn", loc));
         if let Some((ck, cors)) = cfg.and_then(|c| entry(c, "cors")) {
-            if let Some(c) = url_cors(cors) {
+            if let Some(c) = url_cors(cors, &ck.loc) {
                 props.put_k("Cors", &ck.loc, c);
             }
         }
@@ -2418,8 +2419,9 @@ fn route_id(route_key: &str) -> String {
     format!("{m}{}", normalize_path(path))
 }
 
-fn url_cors(c: &Node) -> Option<Node> {
-    let loc = &c.loc;
+/// `key_loc` (the `cors` key) locates the values Serverless fills in.
+fn url_cors(c: &Node, key_loc: &Location) -> Option<Node> {
+    let loc = key_loc;
     let mut m = MapB::default();
     match &c.value {
         NodeValue::Map(_) => {

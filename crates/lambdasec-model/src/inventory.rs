@@ -77,6 +77,9 @@ pub struct Function {
     pub kind: SourceKind,
     pub loc: Location,
     pub name: Value<String>,
+    /// The name is generated at deployment (CloudFormation without `FunctionName`): only
+    /// something that refers to the function itself can know it.
+    pub generated_name: bool,
     /// Account that owns the function, when known (live scans, literal ARNs).
     pub account: Option<String>,
     pub package_type: Option<Value<String>>,

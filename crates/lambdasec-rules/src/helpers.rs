@@ -124,7 +124,12 @@ pub fn restricts(c: &Condition, key: &str) -> bool {
             !value.is_empty()
                 && value.iter().all(|v| match v {
                     Value::Known { value, .. } => !is_pattern(value) && !value.is_empty(),
-                    Value::Unknown { .. } => true,
+                    // Partly known (`arn:${AWS::Partition}:…:*:*/*/*`): a wildcard in the known
+                    // text matches many sources whatever the unknown parts are.
+                    Value::Unknown { unknown, .. } => !unknown
+                        .pieces
+                        .iter()
+                        .any(|p| matches!(p, Piece::Lit(s) if s.contains('*') || s.contains('?'))),
                 })
         }
     }

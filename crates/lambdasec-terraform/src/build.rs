@@ -408,6 +408,7 @@ impl<'i> Builder<'i> {
                 loc: x.loc.clone(),
                 account: None,
                 name,
+                generated_name: false,
                 package_type: s(b, "package_type"),
                 runtime: s(b, "runtime"),
                 handler: s(b, "handler"),

@@ -58,6 +58,19 @@ impl Rule for LayerUnpinned {
                         }
                         _ => None,
                     }
+                } else if let Some(rest) = literal_layer_part(&layer.arn) {
+                    // Only the region or account is unknown (`${AWS::Region}`,
+                    // `${aws:accountId}`): the layer name and version are literal.
+                    match rest.split(':').collect::<Vec<_>>().as_slice() {
+                        [_] => Some(format!("layer {} has no version", layer.arn.display())),
+                        [_, v] if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) => {
+                            Some(format!(
+                                "layer {} uses version \"{v}\", not a number",
+                                layer.arn.display()
+                            ))
+                        }
+                        _ => None,
+                    }
                 } else {
                     None
                 };
@@ -71,5 +84,17 @@ impl Rule for LayerUnpinned {
                 }
             }
         }
+    }
+}
+
+/// For a partly unknown layer ARN whose unknown parts all come before `:layer:`, the literal
+/// `name[:version]` after it.
+fn literal_layer_part(arn: &lambdasec_model::Value<String>) -> Option<&str> {
+    let lambdasec_model::Value::Unknown { unknown, .. } = arn else {
+        return None;
+    };
+    match unknown.pieces.last()? {
+        lambdasec_model::Piece::Lit(s) => s.split_once(":layer:").map(|(_, rest)| rest),
+        lambdasec_model::Piece::Hole { .. } => None,
     }
 }

@@ -47,7 +47,17 @@ impl Rule for LogGroupUnmanaged {
                 // Only when we know which log group it would be.
                 let name = match &f.log_group_name {
                     Some(n) => n.as_str().map(str::to_string),
-                    None => f.name.as_str().map(|n| format!("/aws/lambda/{n}")),
+                    None => match &f.name {
+                        lambdasec_model::Value::Known { value, .. } => {
+                            Some(format!("/aws/lambda/{value}"))
+                        }
+                        // A name generated at deployment: only a group naming the function by
+                        // reference could be its group, and none does.
+                        lambdasec_model::Value::Unknown { unknown, .. } if f.generated_name => {
+                            Some(format!("/aws/lambda/{}", unknown.display()))
+                        }
+                        lambdasec_model::Value::Unknown { .. } => None,
+                    },
                 };
                 if let Some(name) = name {
                     out.push(

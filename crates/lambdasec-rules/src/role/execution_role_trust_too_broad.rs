@@ -94,7 +94,15 @@ impl Rule for ExecutionRoleTrustTooBroad {
                     }
                     if !pb.not {
                         for (kind, item) in &pb.entries {
-                            let Item::Known(v) = item else { continue };
+                            // Only a service principal can be Lambda: an AWS or federated
+                            // principal is another party whatever its deploy-time value.
+                            let v = match item {
+                                Item::Known(v) => v.clone(),
+                                Item::Unknown(_) if !matches!(kind, PrincipalKind::Service) => {
+                                    "(known at deploy time)".to_string()
+                                }
+                                Item::Unknown(_) => continue,
+                            };
                             match kind {
                                 PrincipalKind::Service
                                     if LAMBDA_PRINCIPALS.contains(&v.as_str()) => {}
