@@ -421,7 +421,7 @@ fn every_format_of_the_examples_agrees() {
             .collect()
     };
     let want: BTreeSet<String> = EXAMPLE_RULES.iter().map(|s| s.to_string()).collect();
-    for format in ["sam", "serverless"] {
+    for format in ["sam", "serverless", "cloudformation"] {
         assert_eq!(
             rules(&format!("examples/{format}/insecure")),
             want,
