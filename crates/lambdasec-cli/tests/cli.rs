@@ -448,3 +448,46 @@ fn cloudformation_parameters_override_defaults() {
     assert_eq!(findings(&v).len(), 1);
     assert_eq!(findings(&v)[0]["line"], 15);
 }
+
+/// CDK output is plain CloudFormation JSON: its templates are scanned, its asset directories
+/// are not; a resource's `Metadata.lambdasec.ignore` suppresses with its reason.
+#[test]
+fn cdk_output_and_metadata_suppressions() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cdk.out");
+    std::fs::create_dir_all(out.join("asset.0123abcd")).unwrap();
+    let template = r#"{
+  "Resources": {
+    "Fn9270CBC0": {
+      "Type": "AWS::Lambda::Function",
+      "Properties": {
+        "Runtime": "python3.12",
+        "Handler": "index.handler",
+        "Role": "arn:aws:iam::111122223333:role/fn"
+      },
+      "Metadata": {"aws:cdk:path": "Stack/Fn/Resource", "aws:asset:path": "asset.0123abcd"}
+    },
+    "FnUrl": {
+      "Type": "AWS::Lambda::Url",
+      "Properties": {"TargetFunctionArn": {"Fn::GetAtt": ["Fn9270CBC0", "Arn"]}, "AuthType": "NONE"}
+    },
+    "HookUrl": {
+      "Type": "AWS::Lambda::Url",
+      "Metadata": {"lambdasec": {"ignore": [{"id": "LS401", "reason": "signed webhook"}]}},
+      "Properties": {"TargetFunctionArn": {"Fn::GetAtt": ["Fn9270CBC0", "Arn"]}, "AuthType": "NONE"}
+    }
+  }
+}
+"#;
+    std::fs::write(out.join("Stack.template.json"), template).unwrap();
+    // A template inside an asset directory is bundled code, not infrastructure.
+    std::fs::write(out.join("asset.0123abcd/Other.template.json"), template).unwrap();
+    let (v, _) = json_scan(&[dir.path().to_str().unwrap(), "--only", "LS401"]);
+    let f = findings(&v);
+    assert_eq!(f.len(), 2, "{f:#?}");
+    assert!(f.iter().all(|x| x["file"] == "cdk.out/Stack.template.json"));
+    let suppressed: Vec<&Value> = f.iter().filter(|x| x.get("suppressed").is_some()).collect();
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!(suppressed[0]["suppressed"]["reason"], "signed webhook");
+    assert_eq!(v["summary"]["files"], 1);
+}
