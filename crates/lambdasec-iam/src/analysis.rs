@@ -185,6 +185,8 @@ pub struct SourcedPolicy {
     pub policy: Policy,
     /// Where each statement is written, by statement index, when known.
     pub statement_locs: Vec<Location>,
+    /// Statements whose Resource is a partly known ARN covering every resource of its kind.
+    pub partly_unscoped: Vec<usize>,
 }
 
 impl SourcedPolicy {
@@ -282,7 +284,11 @@ pub fn is_unscoped_resource(pattern: &str) -> bool {
     if parts.len() != 6 || parts[0] != "arn" {
         return false;
     }
-    let res = parts[5];
+    unscoped_resource_part(parts[2], parts[5])
+}
+
+/// The resource part of an ARN of `service` covers every resource of its kind.
+fn unscoped_resource_part(service: &str, res: &str) -> bool {
     let only_wildcards = |s: &str| !s.is_empty() && s.chars().all(|c| matches!(c, '*' | '/' | ':'));
     if only_wildcards(res) {
         return true;
@@ -291,9 +297,49 @@ pub fn is_unscoped_resource(pattern: &str) -> bool {
         return false;
     };
     let is_type = Catalog::get()
-        .service(parts[2])
+        .service(service)
         .is_some_and(|s| s.resource_type(&res[..i]).is_some());
     is_type && only_wildcards(&res[i + 1..])
+}
+
+/// A partly known ARN (`arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*`)
+/// whose service and resource part are known and cover every resource of their kind.
+fn is_unscoped_partial(u: &lambdasec_model::Unknown) -> bool {
+    const HOLE: char = '\u{1}';
+    if u.pieces.is_empty() {
+        return false;
+    }
+    let text: String = u
+        .pieces
+        .iter()
+        .map(|p| match p {
+            lambdasec_model::Piece::Lit(s) => s.clone(),
+            lambdasec_model::Piece::Hole { .. } => HOLE.to_string(),
+        })
+        .collect();
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    parts.len() == 6
+        && parts[0] == "arn"
+        && !parts[2].contains(HOLE)
+        && !parts[5].contains(HOLE)
+        && unscoped_resource_part(parts[2], parts[5])
+}
+
+/// Statement `index` of a policy document has a partly known Resource that is unscoped.
+fn statement_partly_unscoped(doc: &Doc, index: usize) -> bool {
+    let st = match doc.get("Statement") {
+        Some(Doc::Array(a)) => a.get(index),
+        Some(o @ Doc::Object(_)) if index == 0 => Some(o),
+        _ => None,
+    };
+    let items: Vec<&Doc> = match st.and_then(|s| s.get("Resource")) {
+        Some(Doc::Array(a)) => a.iter().collect(),
+        Some(d) => vec![d],
+        None => Vec::new(),
+    };
+    items
+        .iter()
+        .any(|d| matches!(d, Doc::Unknown(u) if is_unscoped_partial(u)))
 }
 
 /// A clause that can make the statement not apply to the function's own requests.
@@ -426,6 +472,9 @@ fn push_parsed(label: &str, doc: &Doc, loc: Location, kind: PolicyKind, out: &mu
         label: label.to_string(),
         loc,
         kind,
+        partly_unscoped: (0..policy.statements.len())
+            .filter(|i| statement_partly_unscoped(doc, *i))
+            .collect(),
         policy,
         statement_locs: Vec::new(),
     });
@@ -509,7 +558,7 @@ pub fn analyze_role(inv: &Inventory, role: usize) -> RoleAnalysis {
             for u in &acts.unknown {
                 out.unknown_actions.push((pi, st.index, u.clone()));
             }
-            let is_unscoped = unscoped(&st.resources);
+            let is_unscoped = unscoped(&st.resources) || sp.partly_unscoped.contains(&st.index);
             let is_restricted = restricted(st);
             match st.effect {
                 Effect::Allow => {
@@ -580,6 +629,36 @@ pub fn analyze_roles(inv: &Inventory) -> Vec<RoleAnalysis> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partly_known_arns() {
+        use lambdasec_model::{Piece, Unknown};
+        let arn = |pieces: Vec<Piece>| Unknown {
+            reason: "r".into(),
+            pieces,
+        };
+        let hole = |e: &str| Piece::Hole { expr: e.into() };
+        let lit = |s: &str| Piece::Lit(s.into());
+        let every_secret = arn(vec![
+            lit("arn:aws:secretsmanager:"),
+            hole("AWS::Region"),
+            lit(":"),
+            hole("AWS::AccountId"),
+            lit(":secret:*"),
+        ]);
+        assert!(is_unscoped_partial(&every_secret));
+        let one_table = arn(vec![
+            lit("arn:aws:dynamodb:"),
+            hole("AWS::Region"),
+            lit(":"),
+            hole("AWS::AccountId"),
+            lit(":table/"),
+            hole("Table.Ref"),
+        ]);
+        assert!(!is_unscoped_partial(&one_table));
+        let unknown_service = arn(vec![lit("arn:aws:"), hole("svc"), lit(":r:a:*")]);
+        assert!(!is_unscoped_partial(&unknown_service));
+    }
 
     #[test]
     fn unscoped_resources() {
