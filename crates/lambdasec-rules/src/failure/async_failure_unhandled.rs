@@ -36,7 +36,7 @@ rule! {
         severity: Low,
         checklist: FailureHandling,
         summary: "neither a dead-letter queue nor an on-failure destination is configured",
-        remediation: "configure an on-failure destination (aws_lambda_function_event_invoke_config) or a dead-letter queue",
+        remediation: "configure an on-failure destination (event invoke configuration) or a dead-letter queue",
     }
 }
 

@@ -27,7 +27,7 @@ rule! {
         severity: Info,
         checklist: FailureHandling,
         summary: "no reserved concurrency",
-        remediation: "set reserved_concurrent_executions to the concurrency the function needs",
+        remediation: "reserve the concurrency the function needs",
     }
 }
 

@@ -26,7 +26,7 @@ rule! {
         severity: Low,
         checklist: ResourcePolicy,
         summary: "a permission grants another AWS account",
-        remediation: "restrict the grant to a role in your own account or your organization (principal_org_id)",
+        remediation: "restrict the grant to a role in your own account, or to your organization (principal org ID)",
     }
 }
 

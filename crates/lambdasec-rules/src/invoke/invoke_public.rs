@@ -32,7 +32,7 @@ rule! {
         severity: Critical,
         checklist: ResourcePolicy,
         summary: "a permission lets anyone invoke the function without a restricting condition",
-        remediation: "name the calling principal and add a fixed source_arn, source_account or principal_org_id",
+        remediation: "name the calling principal and add a fixed source ARN, source account or organization ID",
     }
 }
 

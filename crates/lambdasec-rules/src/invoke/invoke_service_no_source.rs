@@ -30,7 +30,7 @@ rule! {
         severity: High,
         checklist: ResourcePolicy,
         summary: "a service principal may invoke without SourceArn (S3: without SourceAccount too)",
-        remediation: "set source_arn to the exact calling resource (and source_account for S3)",
+        remediation: "restrict the permission to the exact calling resource with a source ARN (and the source account for S3)",
     }
 }
 

@@ -25,7 +25,7 @@ rule! {
         severity: Low,
         checklist: LayersAndRuntime,
         summary: "a layer comes from an account that is not yours or in the allow list",
-        remediation: "publish the layer from your own account, or add the publisher to allowed_layer_accounts after review",
+        remediation: "publish the layer from your own account, or add the publisher to allowed_layer_accounts in .lambdasec.toml after review",
     }
 }
 

@@ -31,7 +31,7 @@ rule! {
         severity: Low,
         checklist: LoggingAndTracing,
         summary: "the function's log group has no retention (or no KMS key where required)",
-        remediation: "manage the log group with retention_in_days (and kms_key_id where required)",
+        remediation: "manage the function's log group with a retention period (and a KMS key where required)",
     }
 }
 

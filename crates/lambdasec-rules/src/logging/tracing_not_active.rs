@@ -28,7 +28,7 @@ rule! {
         severity: Low,
         checklist: LoggingAndTracing,
         summary: "X-Ray tracing mode is not Active",
-        remediation: "set tracing_config { mode = \"Active\" }",
+        remediation: "set the function's X-Ray tracing mode to Active",
     }
 }
 

@@ -33,7 +33,7 @@ rule! {
         severity: Info,
         checklist: VpcAndEgress,
         summary: "the function has no VPC configuration",
-        remediation: "if the function reaches private resources, add vpc_config with private subnets and a restricted security group",
+        remediation: "if the function reaches private resources, attach it to private subnets with a restricted security group",
     }
 }
 

@@ -29,7 +29,7 @@ rule! {
         severity: Medium,
         checklist: VpcAndEgress,
         summary: "the function's subnets are all in one availability zone",
-        remediation: "add subnets in at least two availability zones to vpc_config",
+        remediation: "give the function subnets in at least two availability zones",
     }
 }
 

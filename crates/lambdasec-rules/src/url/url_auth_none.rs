@@ -31,7 +31,7 @@ rule! {
         severity: High,
         checklist: FunctionUrlAuth,
         summary: "a function URL has authorization type NONE",
-        remediation: "set authorization_type = \"AWS_IAM\", or verify request signatures in the handler",
+        remediation: "use the AWS_IAM auth type for the function URL, or verify request signatures in the handler",
     }
 }
 

@@ -32,7 +32,7 @@ rule! {
         severity: High,
         checklist: FunctionUrlAuth,
         summary: "CORS allows credentials together with origin *",
-        remediation: "list the exact trusted origins in allow_origins, or stop allowing credentials",
+        remediation: "list the exact trusted origins in the CORS allowed origins, or stop allowing credentials",
     }
 }
 
