@@ -78,27 +78,6 @@ struct Res<'a> {
     loc: Location,
 }
 
-/// A key under which two values compare as [`Value::same_as`] does.
-fn name_key(v: &Value<String>) -> Option<String> {
-    match v {
-        Value::Known { value, .. } => Some(format!("={value}")),
-        Value::Unknown { unknown, .. } if !unknown.pieces.is_empty() => {
-            Some(format!("~{}", unknown.display()))
-        }
-        Value::Unknown { .. } => None,
-    }
-}
-
-fn name_index<'n>(names: impl Iterator<Item = &'n Value<String>>) -> HashMap<String, usize> {
-    let mut map = HashMap::new();
-    for (i, n) in names.enumerate() {
-        if let Some(k) = name_key(n) {
-            map.entry(k).or_insert(i);
-        }
-    }
-    map
-}
-
 fn unknown_value<T>(v: &CfValue, loc: &Location) -> Value<T> {
     Value::Unknown {
         unknown: v.model_unknown(),
@@ -936,26 +915,7 @@ impl<'a> Builder<'a> {
                 .and_then(str_of);
             let expected = match &log_group_name {
                 Some(n) => Some(n.clone()),
-                None => match &name {
-                    Value::Known { value, loc } => {
-                        Some(Value::known(format!("/aws/lambda/{value}"), loc.clone()))
-                    }
-                    Value::Unknown { unknown, loc } if !unknown.pieces.is_empty() => {
-                        let mut pieces = unknown.pieces.clone();
-                        match pieces.first_mut() {
-                            Some(Piece::Lit(s)) => s.insert_str(0, "/aws/lambda/"),
-                            _ => pieces.insert(0, Piece::Lit("/aws/lambda/".into())),
-                        }
-                        Some(Value::Unknown {
-                            unknown: Unknown {
-                                reason: unknown.reason.clone(),
-                                pieces,
-                            },
-                            loc: loc.clone(),
-                        })
-                    }
-                    Value::Unknown { .. } => None,
-                },
+                None => default_log_group(&name),
             };
             let log_group = expected
                 .as_ref()

@@ -100,6 +100,31 @@ pub struct Function {
     pub log_group: Option<usize>,
 }
 
+/// The log group Lambda writes a function's logs to by default: `/aws/lambda/<name>`, with
+/// the name's unknown parts kept (so `/aws/lambda/${var.name}` still matches). `None` when
+/// nothing is known of the name.
+pub fn default_log_group(name: &Value<String>) -> Option<Value<String>> {
+    const PREFIX: &str = "/aws/lambda/";
+    match name {
+        Value::Known { value, loc } => Some(Value::known(format!("{PREFIX}{value}"), loc.clone())),
+        Value::Unknown { unknown, loc } if !unknown.pieces.is_empty() => {
+            let mut pieces = unknown.pieces.clone();
+            match pieces.first_mut() {
+                Some(crate::Piece::Lit(s)) => s.insert_str(0, PREFIX),
+                _ => pieces.insert(0, crate::Piece::Lit(PREFIX.into())),
+            }
+            Some(Value::Unknown {
+                unknown: crate::Unknown {
+                    reason: unknown.reason.clone(),
+                    pieces,
+                },
+                loc: loc.clone(),
+            })
+        }
+        Value::Unknown { .. } => None,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PolicyDoc {
     /// Where the document came from: `aws_iam_role_policy.x`, `inline:name`, a policy ARN.

@@ -13,4 +13,4 @@ mod value;
 pub use finding::{Checklist, Finding, RuleMeta, Severity};
 pub use inventory::*;
 pub use suppress::parse_suppressions;
-pub use value::{Doc, Location, Piece, Unknown, Value, ValueList};
+pub use value::{name_index, name_key, Doc, Location, Piece, Unknown, Value, ValueList};

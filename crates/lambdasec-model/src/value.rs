@@ -192,6 +192,31 @@ impl Value<String> {
     }
 }
 
+/// A key under which two values compare as [`Value::same_as`] does: equal known strings, or
+/// unknowns built from the same parts. Sources use it to link objects by name in linear time.
+pub fn name_key(v: &Value<String>) -> Option<String> {
+    match v {
+        Value::Known { value, .. } => Some(format!("={value}")),
+        Value::Unknown { unknown, .. } if !unknown.pieces.is_empty() => {
+            Some(format!("~{}", unknown.display()))
+        }
+        Value::Unknown { .. } => None,
+    }
+}
+
+/// The index of the first value under each [`name_key`].
+pub fn name_index<'a>(
+    names: impl Iterator<Item = &'a Value<String>>,
+) -> std::collections::HashMap<String, usize> {
+    let mut map = std::collections::HashMap::new();
+    for (i, n) in names.enumerate() {
+        if let Some(k) = name_key(n) {
+            map.entry(k).or_insert(i);
+        }
+    }
+    map
+}
+
 /// A list whose length may itself be unknown (e.g. `allow_origins = var.origins`).
 pub type ValueList<T> = Value<Vec<Value<T>>>;
 

@@ -22,29 +22,6 @@ pub struct Builder<'i> {
     policy_names: HashMap<String, usize>,
 }
 
-/// A key under which two values compare as [`Value::same_as`] does: equal known strings, or
-/// unknowns built from the same parts.
-fn name_key(v: &Value<String>) -> Option<String> {
-    match v {
-        Value::Known { value, .. } => Some(format!("={value}")),
-        Value::Unknown { unknown, .. } if !unknown.pieces.is_empty() => {
-            Some(format!("~{}", unknown.display()))
-        }
-        Value::Unknown { .. } => None,
-    }
-}
-
-/// The first index of each name.
-fn name_index<'a>(names: impl Iterator<Item = &'a Value<String>>) -> HashMap<String, usize> {
-    let mut map = HashMap::new();
-    for (i, n) in names.enumerate() {
-        if let Some(k) = name_key(n) {
-            map.entry(k).or_insert(i);
-        }
-    }
-    map
-}
-
 // ----- value conversion -----
 
 fn unknown_of(v: &TfValue) -> Unknown {
@@ -858,26 +835,7 @@ impl<'i> Builder<'i> {
         for f in &mut self.inv.functions {
             let expected: Option<Value<String>> = match &f.log_group_name {
                 Some(n) => Some(n.clone()),
-                None => match &f.name {
-                    Value::Known { value, loc } => {
-                        Some(Value::known(format!("/aws/lambda/{value}"), loc.clone()))
-                    }
-                    Value::Unknown { unknown, loc } if !unknown.pieces.is_empty() => {
-                        let mut pieces = unknown.pieces.clone();
-                        match pieces.first_mut() {
-                            Some(Piece::Lit(s)) => s.insert_str(0, "/aws/lambda/"),
-                            _ => pieces.insert(0, Piece::Lit("/aws/lambda/".into())),
-                        }
-                        Some(Value::Unknown {
-                            unknown: Unknown {
-                                reason: unknown.reason.clone(),
-                                pieces,
-                            },
-                            loc: loc.clone(),
-                        })
-                    }
-                    Value::Unknown { .. } => None,
-                },
+                None => default_log_group(&f.name),
             };
             f.log_group = expected
                 .as_ref()

@@ -35,27 +35,6 @@ impl Rule for ExecutionRoleDataExfiltration {
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {
-        for (fi, f, r, a) in super::with_roles(cx) {
-            if super::is_admin(a) {
-                continue;
-            }
-            let actions = super::granted_of(a, DATA_READ_ACTIONS);
-            for (g, acts) in super::by_grant(a, &actions) {
-                let role = &cx.inv.roles[r];
-                out.push(
-                    format!(
-                        "execution role {} of function {} may read {} on every resource ({}){}",
-                        role.id,
-                        crate::function_label(f),
-                        super::names(&acts, 6),
-                        a.describe(g),
-                        super::also_used_by(cx, r, fi)
-                    ),
-                    &role.id,
-                    Some(fi),
-                    super::grant_loc(a, g),
-                );
-            }
-        }
+        super::report_granted(cx, out, DATA_READ_ACTIONS, "read ");
     }
 }

@@ -126,6 +126,33 @@ pub(crate) fn is_privileged(a: &RoleAnalysis) -> Option<String> {
     None
 }
 
+/// Reports, per function and granting statement, the actions of `list` the role has on every
+/// resource (LS105, LS106). `verb` prefixes the action names in the message.
+pub(crate) fn report_granted(cx: &Context, out: &mut crate::Findings, list: &[&str], verb: &str) {
+    for (fi, f, r, a) in with_roles(cx) {
+        if is_admin(a) {
+            continue;
+        }
+        let actions = granted_of(a, list);
+        for (g, acts) in by_grant(a, &actions) {
+            let role = &cx.inv.roles[r];
+            out.push(
+                format!(
+                    "execution role {} of function {} may {verb}{} on every resource ({}){}",
+                    role.id,
+                    function_label(f),
+                    names(&acts, 6),
+                    a.describe(g),
+                    also_used_by(cx, r, fi)
+                ),
+                &role.id,
+                Some(fi),
+                grant_loc(a, g),
+            );
+        }
+    }
+}
+
 /// Groups actions by the grant that gives them: (grant, actions).
 pub(crate) fn by_grant<'a>(a: &'a RoleAnalysis, actions: &[usize]) -> Vec<(&'a Grant, Vec<usize>)> {
     let mut out: Vec<(&Grant, Vec<usize>)> = Vec::new();
