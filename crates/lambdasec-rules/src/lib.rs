@@ -53,6 +53,7 @@ pub mod logging;
 pub mod network;
 pub mod paths;
 pub mod role;
+pub mod secrets;
 pub mod url;
 
 /// A rule: metadata and a check over the whole inventory.
@@ -171,6 +172,7 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
         &role::execution_role_shared::ExecutionRoleShared,
         &role::execution_role_trust_too_broad::ExecutionRoleTrustTooBroad,
         &role::policy_unknown_action::PolicyUnknownAction,
+        &secrets::env_without_cmk::EnvWithoutCmk,
         &network::function_not_in_vpc::FunctionNotInVpc,
         &network::vpc_single_az::VpcSingleAz,
         &network::sg_egress_unrestricted::SgEgressUnrestricted,

@@ -8,6 +8,7 @@ resource "aws_lambda_function" "api" {
   reserved_concurrent_executions = 50
   code_signing_config_arn        = aws_lambda_code_signing_config.release.arn
   layers                         = [aws_lambda_layer_version.shared.arn]
+  kms_key_arn                    = aws_kms_key.env.arn
 
   environment {
     variables = {

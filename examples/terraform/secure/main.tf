@@ -31,6 +31,11 @@ resource "aws_secretsmanager_secret" "stripe" {
   name = "${local.name}/stripe"
 }
 
+resource "aws_kms_key" "env" {
+  description         = "Environment variables of ${local.name}"
+  enable_key_rotation = true
+}
+
 resource "aws_kms_key" "logs" {
   description         = "CloudWatch Logs for ${local.name}"
   enable_key_rotation = true

@@ -1,0 +1,3 @@
+//! LS2xx: secrets.
+
+pub mod env_without_cmk;
