@@ -172,6 +172,8 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
         &role::execution_role_shared::ExecutionRoleShared,
         &role::execution_role_trust_too_broad::ExecutionRoleTrustTooBroad,
         &role::policy_unknown_action::PolicyUnknownAction,
+        &secrets::env_secret_value::EnvSecretValue,
+        &secrets::env_secret_name::EnvSecretName,
         &secrets::env_without_cmk::EnvWithoutCmk,
         &network::function_not_in_vpc::FunctionNotInVpc,
         &network::vpc_single_az::VpcSingleAz,
@@ -195,6 +197,7 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
         &failure::async_failure_unhandled::AsyncFailureUnhandled,
         &failure::concurrency_unreserved::ConcurrencyUnreserved,
         &paths::public_and_privileged::PublicAndPrivileged,
+        &paths::public_with_secrets::PublicWithSecrets,
     ];
     rules.sort_by_key(|r| r.meta().id);
     rules

@@ -1,0 +1,85 @@
+use super::NAME_LITERAL_DETECTOR;
+use crate::{Context, Findings, Rule};
+use lambdasec_model::{Severity, Value};
+use lambdasec_secrets::Confidence;
+
+rule! {
+    /// ## What it does
+    /// Finds environment variables whose value is a credential by its content: AWS access
+    /// keys, private key blocks, JWTs, GitHub/GitLab/Slack/Stripe/Twilio/SendGrid/Google/npm/
+    /// PyPI tokens, database and broker URLs with an embedded password, basic-auth URLs, and
+    /// high-entropy values under a sensitive name. References (ARNs, SSM parameter paths,
+    /// `{{resolve:…}}`, `${ssm:…}`) are never secrets; known placeholders and AWS's
+    /// documentation example keys are reported at `info`. The value is never printed whole:
+    /// findings show its first four characters and its length.
+    ///
+    /// ## Why is this bad?
+    /// Environment variables are visible to anyone who can read the function's configuration
+    /// (`lambda:GetFunctionConfiguration`, the console, CloudFormation and Terraform state),
+    /// end up in logs and crash reports, and cannot be rotated without a deployment.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// environment {
+    ///   variables = { STRIPE_KEY = "sk_live_…" }
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Store the secret in Secrets Manager or SSM Parameter Store (SecureString), pass its ARN
+    /// or name in the environment, and read it at run time (lambdasec-runtime caches it).
+    pub struct EnvSecretValue {
+        id: "LS201",
+        name: "env-secret-value",
+        severity: Critical,
+        checklist: SecretsNotInEnv,
+        summary: "an environment variable's value is a credential",
+        remediation: "move the secret to Secrets Manager or SSM Parameter Store and pass only its ARN or name",
+    }
+}
+
+impl Rule for EnvSecretValue {
+    fn meta(&self) -> &'static lambdasec_model::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Findings) {
+        for (fi, f) in cx.inv.functions.iter().enumerate() {
+            let Some(vars) = f.environment.get() else {
+                continue;
+            };
+            for var in vars {
+                let Value::Known { value, loc } = &var.value else {
+                    continue;
+                };
+                let found = lambdasec_secrets::scan_assignment(&var.name, value);
+                // The strongest content detection; a weak literal under a sensitive name is
+                // LS202's.
+                let Some(d) = found
+                    .iter()
+                    .filter(|d| d.detector != NAME_LITERAL_DETECTOR)
+                    .max_by_key(|d| d.confidence)
+                else {
+                    continue;
+                };
+                let message = format!(
+                    "environment variable {} of function {} holds {} ({})",
+                    var.name,
+                    crate::function_label(f),
+                    d.description,
+                    d.redacted(value)
+                );
+                match d.confidence {
+                    Confidence::Placeholder => out.push_with(
+                        Severity::Info,
+                        format!("{message}, which looks like a placeholder"),
+                        &f.id,
+                        Some(fi),
+                        loc,
+                    ),
+                    _ => out.push(message, &f.id, Some(fi), loc),
+                }
+            }
+        }
+    }
+}

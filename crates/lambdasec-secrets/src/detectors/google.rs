@@ -1,0 +1,24 @@
+//! Google API keys (`AIza` + 35).
+
+use super::push;
+use crate::placeholder::is_placeholder_body;
+use crate::util::{is_token_char, left_boundary, right_boundary, run_len};
+use crate::{Confidence, Detection};
+
+pub const ID: &str = "google-api-key";
+
+pub fn check(text: &[u8], at: usize, out: &mut Vec<Detection>) {
+    if !left_boundary(text, at, is_token_char) {
+        return;
+    }
+    let b = at + 4;
+    if run_len(text, b, 36, is_token_char) != 35 || !right_boundary(text, b + 35, is_token_char) {
+        return;
+    }
+    let c = if is_placeholder_body(&text[b..b + 35]) {
+        Confidence::Placeholder
+    } else {
+        Confidence::Certain
+    };
+    push(out, ID, "Google API key", at, b + 35, c);
+}
