@@ -72,6 +72,8 @@ fn read_path(
     for t in templates {
         inv.merge(t);
     }
+    // The code the functions and layers point at (LS204).
+    lambdasec_secrets::attach::attach_code_secrets(&mut inv, &inputs.root, &Default::default());
     inv.errors.extend(inputs.errors);
     Ok(inv)
 }
@@ -200,6 +202,20 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             let _ = out.write_all(text.as_bytes());
             let _ = out.flush();
         }
+    }
+    if !args.quiet && !all.code_unscanned.is_empty() {
+        let n = all.code_unscanned.len();
+        let shown: Vec<&str> = all
+            .code_unscanned
+            .iter()
+            .take(5)
+            .map(String::as_str)
+            .collect();
+        eprintln!(
+            "lambdasec: {n} code package(s) named in the configuration do not exist and were not scanned for secrets (LS204): {}{}",
+            shown.join(", "),
+            if n > 5 { ", …" } else { "" }
+        );
     }
     if !args.quiet && args.format != Format::Text && !all.errors.is_empty() {
         eprintln!(

@@ -199,6 +199,34 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The local code of a function or layer: CDK's and the Serverless Framework's
+    /// `aws:asset:path` metadata, or a local path in `props` (SAM's `CodeUri`/`ContentUri`,
+    /// the input form of `aws cloudformation package`). S3 locations and inline code are not
+    /// local paths.
+    fn code_ref(&self, r: &Res, props: &[&str]) -> Option<CodeRef> {
+        let base = self
+            .rel
+            .rsplit_once('/')
+            .map(|(d, _)| d.to_string())
+            .unwrap_or_default();
+        let local = |n: &Node| {
+            n.as_str()
+                .filter(|p| !p.is_empty() && !p.contains("://"))
+                .map(|p| Value::known(p.to_string(), n.loc.clone()))
+        };
+        let from_metadata = r
+            .node
+            .get("Metadata")
+            .and_then(|m| m.get("aws:asset:path"))
+            .and_then(local);
+        let from_props = || {
+            let p = r.node.get("Properties")?;
+            props.iter().find_map(|k| p.get(k).and_then(local))
+        };
+        let path = from_metadata.or_else(from_props)?;
+        Some(CodeRef { path, base })
+    }
+
     fn build(&mut self) {
         self.managed_policies();
         self.roles();
@@ -765,6 +793,7 @@ impl<'a> Builder<'a> {
                 loc: r.loc.clone(),
                 name,
                 compatible_runtimes,
+                code: self.code_ref(r, &["ContentUri", "Content"]),
             });
         }
     }
@@ -950,6 +979,7 @@ impl<'a> Builder<'a> {
                 code_signing_config: self.s(&props, "CodeSigningConfigArn"),
                 layers,
                 log_group_name,
+                code: self.code_ref(r, &["CodeUri", "Code"]),
                 log_group,
             };
             self.model_of.insert(id, self.inv.functions.len());

@@ -58,6 +58,32 @@ pub struct VpcConfig {
     pub loc: Location,
 }
 
+/// Where a function's or layer's code is on disk, as the source names it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodeRef {
+    /// A directory or a `.zip`/`.jar`, as written (relative to `base`, or absolute).
+    pub path: Value<String>,
+    /// The directory relative paths are relative to, relative to the scan root (`""` for the
+    /// root itself): the Terraform module's or the template's directory.
+    pub base: String,
+}
+
+/// A credential found in a function's or a layer's code.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodeSecret {
+    pub function: Option<usize>,
+    pub layer: Option<usize>,
+    /// The file and line inside the code (relative to the scan root; inside a zip:
+    /// `build/api.zip!lib/config.js`).
+    pub loc: Location,
+    /// What was found, e.g. "AWS access key ID".
+    pub description: String,
+    /// The secret, redacted: never the whole value.
+    pub redacted: String,
+    /// A known placeholder or documentation example.
+    pub placeholder: bool,
+}
+
 /// A layer as a function references it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LayerRef {
@@ -98,6 +124,8 @@ pub struct Function {
     pub log_group_name: Option<Value<String>>,
     /// The log group the function writes to, when it is in the inputs.
     pub log_group: Option<usize>,
+    /// The deployment package, when the source names a local one.
+    pub code: Option<CodeRef>,
 }
 
 /// The log group Lambda writes a function's logs to by default: `/aws/lambda/<name>`, with
@@ -210,6 +238,8 @@ pub struct Layer {
     pub loc: Location,
     pub name: Value<String>,
     pub compatible_runtimes: Option<ValueList<String>>,
+    /// The layer's content, when the source names a local one.
+    pub code: Option<CodeRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -317,6 +347,10 @@ pub struct Inventory {
     pub aliases: Vec<Alias>,
     pub errors: Vec<SourceError>,
     pub suppressions: Vec<Suppression>,
+    /// Credentials found in code (filled by the code scanner after the source).
+    pub code_secrets: Vec<CodeSecret>,
+    /// Code packages the configuration names that do not exist (not built yet): not scanned.
+    pub code_unscanned: Vec<String>,
     /// Number of files read.
     pub files: usize,
 }
@@ -382,6 +416,10 @@ impl Inventory {
             .aliases
             .iter_mut()
             .for_each(|x| shift_opt(&mut x.function, f));
+        for c in &mut other.code_secrets {
+            shift_opt(&mut c.function, f);
+            shift_opt(&mut c.layer, l);
+        }
         self.functions.append(&mut other.functions);
         self.roles.append(&mut other.roles);
         self.policies.append(&mut other.policies);
@@ -398,6 +436,8 @@ impl Inventory {
         self.aliases.append(&mut other.aliases);
         self.errors.append(&mut other.errors);
         self.suppressions.append(&mut other.suppressions);
+        self.code_secrets.append(&mut other.code_secrets);
+        self.code_unscanned.append(&mut other.code_unscanned);
         self.files += other.files;
     }
 

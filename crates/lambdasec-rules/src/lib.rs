@@ -175,6 +175,7 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
         &secrets::env_secret_value::EnvSecretValue,
         &secrets::env_secret_name::EnvSecretName,
         &secrets::env_without_cmk::EnvWithoutCmk,
+        &secrets::secret_in_code::SecretInCode,
         &network::function_not_in_vpc::FunctionNotInVpc,
         &network::vpc_single_az::VpcSingleAz,
         &network::sg_egress_unrestricted::SgEgressUnrestricted,

@@ -11,7 +11,8 @@
 //!   point at; `# expect-suppressed: LS401` for a finding that must be reported as suppressed;
 //!   `LS801:medium` also checks the finding's severity;
 //! - in `<case>.expect`: one `LS401 <line>` per line (`#` comments allowed), with
-//!   `suppressed` as an optional third word;
+//!   `suppressed` as an optional third word; `LS204 code/app.py:3` expects a finding in
+//!   another file (YAML cases may have one too, named `<case>.yaml.expect`);
 //! - `# fixture: key=value ...` anywhere in a case sets `today`, `accounts`,
 //!   `allowed_layer_accounts` (comma-separated) or `require_log_kms=true`.
 //!
@@ -101,12 +102,17 @@ fn sidecar_expectations(rel: &str, text: &str) -> Vec<Expectation> {
         .filter(|l| !l.is_empty())
         .map(|l| {
             let w: Vec<&str> = l.split_whitespace().collect();
-            let line = w
-                .get(1)
-                .and_then(|n| n.parse().ok())
-                .unwrap_or_else(|| panic!("{rel}.expect: bad line \"{l}\""));
+            // `LS401 12` (in the case file) or `LS204 code/app.py:3` (another file).
+            let at = w.get(1).copied().unwrap_or("");
+            let (file, line) = match at.rsplit_once(':') {
+                Some((f, n)) => (f.to_string(), n),
+                None => (rel.to_string(), at),
+            };
+            let line = line
+                .parse()
+                .unwrap_or_else(|_| panic!("{rel}.expect: bad line \"{l}\""));
             (
-                rel.to_string(),
+                file,
                 line,
                 w[0].to_string(),
                 w.get(2) == Some(&"suppressed"),
@@ -169,20 +175,24 @@ fn load_case(path: &Path) -> Option<Case> {
         ..Default::default()
     };
     if path.is_dir() {
-        let files: Vec<PathBuf> = files_under(path)
-            .into_iter()
+        let all_files = files_under(path);
+        let files: Vec<PathBuf> = all_files
+            .iter()
             .filter(|f| lambdasec_terraform::is_terraform_file(f))
+            .cloned()
             .collect();
         let mut expected = Vec::new();
         let mut severities = Vec::new();
-        for f in &files {
+        // Expectations may sit in any file of the case, e.g. the code a function points at.
+        for f in &all_files {
             let text = fs::read_to_string(f).unwrap_or_default();
             let rel = lambdasec_terraform::relative(path, f);
             expected.extend(inline_expectations(&rel, &text));
             severities.extend(inline_severities(&rel, &text));
             fixture_config(&text, &mut config);
         }
-        let inventory = lambdasec_terraform::scan_hcl(path, &files);
+        let mut inventory = lambdasec_terraform::scan_hcl(path, &files);
+        lambdasec_secrets::attach::attach_code_secrets(&mut inventory, path, &Default::default());
         return Some(Case {
             name,
             inventory,
@@ -193,39 +203,52 @@ fn load_case(path: &Path) -> Option<Case> {
         });
     }
     let root = path.parent()?;
-    let template_case =
-        |text: &str, expected: Vec<Expectation>, severities: Severities, config: RuleConfig| {
-            let none = std::collections::HashMap::new();
-            let inventory = lambdasec_cloudformation::scan::scan_file(root, path, &none, &none);
-            let format = match lambdasec_cloudformation::load::load(&name, text)
-                .map(|n| lambdasec_cloudformation::load::kind(&n))
-            {
-                Ok(lambdasec_cloudformation::load::DocKind::Sam) => "sam",
-                Ok(lambdasec_cloudformation::load::DocKind::Serverless) => "serverless",
-                _ if name.ends_with(".json") => "cfn-json",
-                _ => "cfn-yaml",
-            };
-            Case {
-                name: name.clone(),
-                inventory,
-                expected,
-                severities,
-                config,
-                format,
-            }
+    let template_case = |text: &str,
+                         expected: Vec<Expectation>,
+                         severities: Severities,
+                         config: RuleConfig| {
+        let none = std::collections::HashMap::new();
+        let mut inventory = lambdasec_cloudformation::scan::scan_file(root, path, &none, &none);
+        lambdasec_secrets::attach::attach_code_secrets(&mut inventory, root, &Default::default());
+        let format = match lambdasec_cloudformation::load::load(&name, text)
+            .map(|n| lambdasec_cloudformation::load::kind(&n))
+        {
+            Ok(lambdasec_cloudformation::load::DocKind::Sam) => "sam",
+            Ok(lambdasec_cloudformation::load::DocKind::Serverless) => "serverless",
+            _ if name.ends_with(".json") => "cfn-json",
+            _ => "cfn-yaml",
         };
+        Case {
+            name: name.clone(),
+            inventory,
+            expected,
+            severities,
+            config,
+            format,
+        }
+    };
     match path.extension()?.to_str()? {
         "yaml" | "yml" => {
             let text = fs::read_to_string(path).unwrap_or_default();
             fixture_config(&text, &mut config);
-            let expected = inline_expectations(&name, &text);
+            let mut expected = inline_expectations(&name, &text);
+            // Findings in other files (e.g. the code a template points at) go in a sidecar.
+            let sidecar = path.with_file_name(format!("{name}.expect"));
+            if let Ok(side) = fs::read_to_string(sidecar) {
+                expected.extend(sidecar_expectations(&name, &side));
+            }
             let severities = inline_severities(&name, &text);
             Some(template_case(&text, expected, severities, config))
         }
         "tf" => {
             let text = fs::read_to_string(path).unwrap_or_default();
             fixture_config(&text, &mut config);
-            let inventory = lambdasec_terraform::scan_hcl(root, &[path.to_path_buf()]);
+            let mut inventory = lambdasec_terraform::scan_hcl(root, &[path.to_path_buf()]);
+            lambdasec_secrets::attach::attach_code_secrets(
+                &mut inventory,
+                root,
+                &Default::default(),
+            );
             let expected = inline_expectations(&name, &text);
             let severities = inline_severities(&name, &text);
             Some(Case {
@@ -253,7 +276,12 @@ fn load_case(path: &Path) -> Option<Case> {
                 panic!("{} has no sidecar {}", path.display(), sidecar.display())
             });
             fixture_config(&text, &mut config);
-            let inventory = lambdasec_terraform::plan::scan_plan(root, path);
+            let mut inventory = lambdasec_terraform::plan::scan_plan(root, path);
+            lambdasec_secrets::attach::attach_code_secrets(
+                &mut inventory,
+                root,
+                &Default::default(),
+            );
             let expected = sidecar_expectations(&name, &text);
             let severities = Vec::new();
             Some(Case {

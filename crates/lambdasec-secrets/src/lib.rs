@@ -8,6 +8,8 @@
 //! sensitive-name keywords) finds the few places where a detector could match; everything else
 //! is skipped without further work.
 
+pub mod attach;
+pub mod code;
 mod detectors;
 mod engine;
 mod names;

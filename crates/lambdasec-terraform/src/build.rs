@@ -405,10 +405,37 @@ impl<'i> Builder<'i> {
                 layers,
                 log_group_name: block_of(b, "logging_config").and_then(|(l, _)| s(&l, "log_group")),
                 log_group: None,
+                code: self.code_ref(x),
             };
             self.model_of.insert(ii, self.inv.functions.len());
             self.inv.functions.push(f);
         }
+    }
+
+    /// The local package of a function or layer: `filename`, or — when it is the output of a
+    /// `data "archive_file"` — the directory or file that archive is built from (the zip is
+    /// usually not built when the configuration is scanned).
+    fn code_ref(&self, x: &Instance) -> Option<CodeRef> {
+        let a = attr(&x.body, "filename")?;
+        let file = str_of(&a.value, &a.loc)?;
+        let base = x
+            .loc
+            .file
+            .as_deref()
+            .and_then(|f| f.rsplit_once('/').map(|(d, _)| d.to_string()))
+            .unwrap_or_default();
+        let archive = self.instances.iter().find(|i| {
+            i.mode == Mode::Data
+                && i.rtype == "archive_file"
+                && attr(&i.body, "output_path")
+                    .and_then(|o| str_of(&o.value, &o.loc))
+                    .is_some_and(|o| o.same_as(&file))
+        });
+        let path = archive
+            .and_then(|i| attr(&i.body, "source_dir").or_else(|| attr(&i.body, "source_file")))
+            .and_then(|s| str_of(&s.value, &s.loc))
+            .unwrap_or(file);
+        Some(CodeRef { path, base })
     }
 
     fn policy_doc(&mut self, source: String, a: &Attr) -> Option<PolicyDoc> {
@@ -767,6 +794,7 @@ impl<'i> Builder<'i> {
                 loc: x.loc.clone(),
                 name: s(&x.body, "layer_name")
                     .unwrap_or_else(|| Value::unknown("layer_name is not set", x.loc.clone())),
+                code: self.code_ref(x),
                 compatible_runtimes: attr(&x.body, "compatible_runtimes")
                     .and_then(|a| list_of(&a.value, &a.loc)),
             });

@@ -4,7 +4,8 @@ rule! {
     /// ## What it does
     /// Finds functions that anyone can invoke without authentication (a function URL with
     /// auth type `NONE`, or a resource policy letting `*` invoke without a restricting
-    /// condition) and that carry a secret in their environment (LS201 or LS202).
+    /// condition) and that carry a secret in their environment or code (LS201, LS202,
+    /// LS204).
     ///
     /// ## Why is this bad?
     /// A public endpoint is the first thing attackers probe; a bug that echoes the
@@ -38,7 +39,7 @@ impl Rule for PublicWithSecrets {
             if !crate::publicly_invocable(cx.inv, &cx.index, fi) {
                 continue;
             }
-            let Some(what) = crate::secrets::secret_in_env(f) else {
+            let Some(what) = crate::secrets::secret_of(cx, fi) else {
                 continue;
             };
             out.push(
