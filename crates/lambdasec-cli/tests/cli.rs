@@ -504,11 +504,15 @@ fn no_output_format_contains_a_secret() {
         format!("{}{}", "AKIA", "Z7Q4N5R2T8W3XK6P"),
         format!("{}{}", "s0up3r", "s3kr1t"),
         format!("{}{}", "letmein", "42"),
+        // In the LS204 fixtures' code directories and zips.
+        format!("{}{}", "sk_live_", "9Qw3Er5Ty7Ui9Op1As3Df5Gh"),
+        format!("{}{}", "ghp_", "Zx9Cv8Bn7Mm6Ll5Kk4Jj3Hh2Gg1Ff0Dd9Ss8A"),
     ];
     for dir in [
         "crates/lambdasec-rules/tests/fixtures/LS201",
         "crates/lambdasec-rules/tests/fixtures/LS202",
         "crates/lambdasec-rules/tests/fixtures/LS902",
+        "crates/lambdasec-rules/tests/fixtures/LS204",
     ] {
         for format in ["text", "json", "sarif"] {
             let out = lambdasec(&[
