@@ -14,3 +14,20 @@ pub use finding::{Checklist, Finding, RuleMeta, Severity};
 pub use inventory::*;
 pub use suppress::parse_suppressions;
 pub use value::{name_index, name_key, Doc, Location, Piece, Unknown, Value, ValueList};
+
+/// Lexical path normalisation (`a/./b/../c` → `a/c`), without touching the file system: how
+/// every crate decides whether a path stays inside the scanned directory.
+pub fn normalize_path(p: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}

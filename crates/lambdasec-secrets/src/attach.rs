@@ -2,24 +2,10 @@
 //! on the inventory, so that rules (LS204) read results from the model like everything else.
 
 use crate::code::{scan_code, Limits};
-use lambdasec_model::{CodeRef, CodeSecret, Inventory, Location, SourceError};
+use lambdasec_model::{normalize_path, CodeRef, CodeSecret, Inventory, Location, SourceError};
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
 
 /// The absolute path a code reference names, when it is known and inside the scan root.
 fn resolve(scan_root: &Path, code: &CodeRef) -> Option<PathBuf> {
@@ -29,7 +15,7 @@ fn resolve(scan_root: &Path, code: &CodeRef) -> Option<PathBuf> {
     } else {
         scan_root.join(&code.base).join(p)
     };
-    let full = normalize(&full);
+    let full = normalize_path(&full);
     full.starts_with(scan_root).then_some(full)
 }
 
@@ -44,35 +30,25 @@ fn relative(scan_root: &Path, p: &Path) -> String {
 /// owner (function or layer) and hit. Paths outside `scan_root` are never read; a path that
 /// does not exist is recorded in `code_unscanned`, never skipped silently.
 pub fn attach_code_secrets(inv: &mut Inventory, scan_root: &Path, limits: &Limits) {
-    let scan_root = normalize(scan_root);
+    let scan_root = normalize_path(scan_root);
+    // Each distinct path once, with the functions and layers it belongs to.
     let mut owners: BTreeMap<PathBuf, (Vec<usize>, Vec<usize>, Location)> = BTreeMap::new();
+    let mut add = |code: &Option<CodeRef>, function: Option<usize>, layer: Option<usize>| {
+        let Some(code) = code else { return };
+        let Some(p) = resolve(&scan_root, code) else {
+            return;
+        };
+        let entry = owners
+            .entry(p)
+            .or_insert_with(|| (Vec::new(), Vec::new(), code.path.loc().clone()));
+        entry.0.extend(function);
+        entry.1.extend(layer);
+    };
     for (i, f) in inv.functions.iter().enumerate() {
-        if let Some(p) = f.code.as_ref().and_then(|c| resolve(&scan_root, c)) {
-            let loc = f
-                .code
-                .as_ref()
-                .map(|c| c.path.loc().clone())
-                .unwrap_or_default();
-            owners
-                .entry(p)
-                .or_insert_with(|| (Vec::new(), Vec::new(), loc))
-                .0
-                .push(i);
-        }
+        add(&f.code, Some(i), None);
     }
     for (i, l) in inv.layers.iter().enumerate() {
-        if let Some(p) = l.code.as_ref().and_then(|c| resolve(&scan_root, c)) {
-            let loc = l
-                .code
-                .as_ref()
-                .map(|c| c.path.loc().clone())
-                .unwrap_or_default();
-            owners
-                .entry(p)
-                .or_insert_with(|| (Vec::new(), Vec::new(), loc))
-                .1
-                .push(i);
-        }
+        add(&l.code, None, Some(i));
     }
     for (path, (functions, layers, declared)) in owners {
         let rel = relative(&scan_root, &path);

@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 use lambdasec_model::{Location, SourceError};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Deepest chain of local module calls followed.
@@ -212,20 +212,7 @@ pub fn local_source_dir(base: &Path, source: &str) -> Option<PathBuf> {
     Some(normalize(&base.join(source)))
 }
 
-/// Lexical normalisation (`a/./b/../c` → `a/c`), without touching the file system.
-pub fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
+pub use lambdasec_model::normalize_path as normalize;
 
 pub fn json_to_tf(v: &serde_json::Value) -> TfValue {
     match v {
