@@ -1044,33 +1044,19 @@ impl<'a> Builder<'a> {
             let props = self.props(r);
             let (function, function_ref) = self.function_ref(&props, "FunctionName", &r.loc);
             let mut conditions = Vec::new();
-            for (key, op, cond) in [
-                ("SourceArn", "ArnLike", "AWS:SourceArn"),
-                ("SourceAccount", "StringEquals", "AWS:SourceAccount"),
-                ("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"),
+            for (field, key) in [
+                (PermissionField::SourceArn, "SourceArn"),
+                (PermissionField::SourceAccount, "SourceAccount"),
+                (PermissionField::PrincipalOrgId, "PrincipalOrgID"),
+                (PermissionField::FunctionUrlAuthType, "FunctionUrlAuthType"),
+                (PermissionField::EventSourceToken, "EventSourceToken"),
                 (
-                    "FunctionUrlAuthType",
-                    "StringEquals",
-                    "lambda:FunctionUrlAuthType",
-                ),
-                (
-                    "EventSourceToken",
-                    "StringEquals",
-                    "lambda:EventSourceToken",
-                ),
-                (
+                    PermissionField::InvokedViaFunctionUrl,
                     "InvokedViaFunctionUrl",
-                    "Bool",
-                    "lambda:InvokedViaFunctionUrl",
                 ),
             ] {
                 if let Some(v) = self.s(&props, key) {
-                    let loc = v.loc().clone();
-                    conditions.push(Condition {
-                        operator: op.into(),
-                        key: cond.into(),
-                        values: Value::known(vec![v], loc),
-                    });
+                    conditions.push(field.condition(v));
                 }
             }
             let one = |key: &str| -> ValueList<String> {

@@ -195,6 +195,39 @@ pub struct Condition {
     pub values: ValueList<String>,
 }
 
+/// The fields of Lambda's `AddPermission` (Terraform `aws_lambda_permission`, CloudFormation
+/// `AWS::Lambda::Permission`) that Lambda stores as conditions of the policy statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PermissionField {
+    SourceArn,
+    SourceAccount,
+    PrincipalOrgId,
+    FunctionUrlAuthType,
+    EventSourceToken,
+    InvokedViaFunctionUrl,
+}
+
+impl PermissionField {
+    /// The condition Lambda writes for this field (`SourceArn` → `ArnLike AWS:SourceArn`, as
+    /// `GetPolicy` shows it).
+    pub fn condition(self, value: Value<String>) -> Condition {
+        let (operator, key) = match self {
+            PermissionField::SourceArn => ("ArnLike", "AWS:SourceArn"),
+            PermissionField::SourceAccount => ("StringEquals", "AWS:SourceAccount"),
+            PermissionField::PrincipalOrgId => ("StringEquals", "aws:PrincipalOrgID"),
+            PermissionField::FunctionUrlAuthType => ("StringEquals", "lambda:FunctionUrlAuthType"),
+            PermissionField::EventSourceToken => ("StringEquals", "lambda:EventSourceToken"),
+            PermissionField::InvokedViaFunctionUrl => ("Bool", "lambda:InvokedViaFunctionUrl"),
+        };
+        let loc = value.loc().clone();
+        Condition {
+            operator: operator.into(),
+            key: key.into(),
+            values: Value::known(vec![value], loc),
+        }
+    }
+}
+
 /// One resource-based policy statement on a function ("who may invoke").
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Permission {

@@ -917,28 +917,18 @@ impl<'i> Builder<'i> {
             let b = &x.body;
             let (function, function_ref) = self.function_ref(b, &x.loc);
             let mut conditions = Vec::new();
-            for (key, op, cond) in [
-                ("source_arn", "ArnLike", "AWS:SourceArn"),
-                ("source_account", "StringEquals", "AWS:SourceAccount"),
-                ("principal_org_id", "StringEquals", "aws:PrincipalOrgID"),
+            for (field, key) in [
+                (PermissionField::SourceArn, "source_arn"),
+                (PermissionField::SourceAccount, "source_account"),
+                (PermissionField::PrincipalOrgId, "principal_org_id"),
                 (
+                    PermissionField::FunctionUrlAuthType,
                     "function_url_auth_type",
-                    "StringEquals",
-                    "lambda:FunctionUrlAuthType",
                 ),
-                (
-                    "event_source_token",
-                    "StringEquals",
-                    "lambda:EventSourceToken",
-                ),
+                (PermissionField::EventSourceToken, "event_source_token"),
             ] {
                 if let Some(v) = s(b, key) {
-                    let loc = v.loc().clone();
-                    conditions.push(Condition {
-                        operator: op.into(),
-                        key: cond.into(),
-                        values: Value::known(vec![v], loc),
-                    });
+                    conditions.push(field.condition(v));
                 }
             }
             let one = |key: &str| -> ValueList<String> {
