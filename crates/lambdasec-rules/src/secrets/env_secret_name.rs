@@ -1,7 +1,4 @@
-use super::NAME_LITERAL_DETECTOR;
 use crate::{Context, Findings, Rule};
-use lambdasec_model::{Severity, Value};
-use lambdasec_secrets::Confidence;
 
 rule! {
     /// ## What it does
@@ -42,36 +39,14 @@ impl Rule for EnvSecretName {
 
     fn check(&self, cx: &Context, out: &mut Findings) {
         for (fi, f) in cx.inv.functions.iter().enumerate() {
-            let Some(vars) = f.environment.get() else {
-                continue;
-            };
-            for var in vars {
-                let Value::Known { value, loc } = &var.value else {
-                    continue;
-                };
-                let found = lambdasec_secrets::scan_assignment(&var.name, value);
-                if found.iter().any(|d| d.detector != NAME_LITERAL_DETECTOR) {
-                    continue; // LS201
-                }
-                let Some(d) = found.iter().find(|d| d.detector == NAME_LITERAL_DETECTOR) else {
-                    continue;
-                };
+            for hit in super::env_hits(f).iter().filter(|h| h.by_name) {
                 let message = format!(
                     "environment variable {} of function {} is named like a secret and holds a literal value ({})",
-                    var.name,
+                    hit.var.name,
                     crate::function_label(f),
-                    d.redacted(value)
+                    hit.detection.redacted(hit.value)
                 );
-                match d.confidence {
-                    Confidence::Placeholder => out.push_with(
-                        Severity::Info,
-                        format!("{message}, which looks like a placeholder"),
-                        &f.id,
-                        Some(fi),
-                        loc,
-                    ),
-                    _ => out.push(message, &f.id, Some(fi), loc),
-                }
+                super::report(out, fi, f, hit, message);
             }
         }
     }

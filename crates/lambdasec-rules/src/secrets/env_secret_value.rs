@@ -1,7 +1,4 @@
-use super::NAME_LITERAL_DETECTOR;
 use crate::{Context, Findings, Rule};
-use lambdasec_model::{Severity, Value};
-use lambdasec_secrets::Confidence;
 
 rule! {
     /// ## What it does
@@ -45,40 +42,15 @@ impl Rule for EnvSecretValue {
 
     fn check(&self, cx: &Context, out: &mut Findings) {
         for (fi, f) in cx.inv.functions.iter().enumerate() {
-            let Some(vars) = f.environment.get() else {
-                continue;
-            };
-            for var in vars {
-                let Value::Known { value, loc } = &var.value else {
-                    continue;
-                };
-                let found = lambdasec_secrets::scan_assignment(&var.name, value);
-                // The strongest content detection; a weak literal under a sensitive name is
-                // LS202's.
-                let Some(d) = found
-                    .iter()
-                    .filter(|d| d.detector != NAME_LITERAL_DETECTOR)
-                    .max_by_key(|d| d.confidence)
-                else {
-                    continue;
-                };
+            for hit in super::env_hits(f).iter().filter(|h| !h.by_name) {
                 let message = format!(
                     "environment variable {} of function {} holds {} ({})",
-                    var.name,
+                    hit.var.name,
                     crate::function_label(f),
-                    d.description,
-                    d.redacted(value)
+                    hit.detection.description,
+                    hit.detection.redacted(hit.value)
                 );
-                match d.confidence {
-                    Confidence::Placeholder => out.push_with(
-                        Severity::Info,
-                        format!("{message}, which looks like a placeholder"),
-                        &f.id,
-                        Some(fi),
-                        loc,
-                    ),
-                    _ => out.push(message, &f.id, Some(fi), loc),
-                }
+                super::report(out, fi, f, hit, message);
             }
         }
     }

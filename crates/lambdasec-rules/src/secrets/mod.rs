@@ -5,12 +5,79 @@ pub mod env_secret_value;
 pub mod env_without_cmk;
 pub mod secret_in_code;
 
-use lambdasec_model::{Function, Value};
-use lambdasec_secrets::Confidence;
+use lambdasec_model::{EnvVar, Function, Location, Severity, Value};
+use lambdasec_secrets::{Confidence, Detection};
 
 /// The detector that reports a literal under a sensitive name (`DB_PASSWORD=hunter2`): LS202,
 /// where every other detector is LS201.
-pub(crate) const NAME_LITERAL_DETECTOR: &str = "sensitive-name-literal";
+const NAME_LITERAL_DETECTOR: &str = "sensitive-name-literal";
+
+/// The strongest finding in one environment variable.
+pub(crate) struct EnvHit<'a> {
+    pub var: &'a EnvVar,
+    pub value: &'a str,
+    pub loc: &'a Location,
+    pub detection: Detection,
+    /// Only the name says secret (LS202); otherwise the content does (LS201).
+    pub by_name: bool,
+}
+
+/// Each known environment variable of `f` that holds a secret, scanned once: the strongest
+/// content detection, else the literal-under-a-sensitive-name one.
+pub(crate) fn env_hits(f: &Function) -> Vec<EnvHit<'_>> {
+    let Some(vars) = f.environment.get() else {
+        return Vec::new();
+    };
+    vars.iter()
+        .filter_map(|var| {
+            let Value::Known { value, loc } = &var.value else {
+                return None;
+            };
+            let found = lambdasec_secrets::scan_assignment(&var.name, value);
+            let content = found
+                .iter()
+                .filter(|d| d.detector != NAME_LITERAL_DETECTOR)
+                .max_by_key(|d| d.confidence);
+            let (detection, by_name) = match content {
+                Some(d) => (d.clone(), false),
+                None => (
+                    found
+                        .into_iter()
+                        .find(|d| d.detector == NAME_LITERAL_DETECTOR)?,
+                    true,
+                ),
+            };
+            Some(EnvHit {
+                var,
+                value,
+                loc,
+                detection,
+                by_name,
+            })
+        })
+        .collect()
+}
+
+/// Reports a hit at the rule's severity, or at `info` when it is a placeholder.
+pub(crate) fn report(
+    out: &mut crate::Findings,
+    fi: usize,
+    f: &Function,
+    hit: &EnvHit,
+    message: String,
+) {
+    if hit.detection.confidence == Confidence::Placeholder {
+        out.push_with(
+            Severity::Info,
+            format!("{message}, which looks like a placeholder"),
+            &f.id,
+            Some(fi),
+            hit.loc,
+        );
+    } else {
+        out.push(message, &f.id, Some(fi), hit.loc);
+    }
+}
 
 /// Functions that use layer `li`.
 pub(crate) fn users_of_layer(cx: &crate::Context, li: usize) -> Vec<usize> {
@@ -42,22 +109,11 @@ pub(crate) fn secret_of(cx: &crate::Context, fi: usize) -> Option<String> {
 
 /// The function's environment holds a secret that LS201 or LS202 reports above `info`.
 pub(crate) fn secret_in_env(f: &Function) -> Option<String> {
-    for var in f.environment.get()? {
-        let Value::Known { value, .. } = &var.value else {
-            continue;
-        };
-        let found = lambdasec_secrets::scan_assignment(&var.name, value);
-        if let Some(d) = found
-            .iter()
-            .find(|d| d.confidence > Confidence::Placeholder)
-        {
-            let rule = if d.detector == NAME_LITERAL_DETECTOR {
-                "LS202"
-            } else {
-                "LS201"
-            };
-            return Some(format!("{} in {} ({rule})", d.description, var.name));
-        }
-    }
-    None
+    env_hits(f)
+        .into_iter()
+        .find(|h| h.detection.confidence > Confidence::Placeholder)
+        .map(|h| {
+            let rule = if h.by_name { "LS202" } else { "LS201" };
+            format!("{} in {} ({rule})", h.detection.description, h.var.name)
+        })
 }
