@@ -119,4 +119,23 @@ pub struct Finding {
     pub remediation: String,
     /// Why the finding is suppressed, when it is.
     pub suppressed: Option<String>,
+    /// The package and advisory of a vulnerable-dependency finding (LS603).
+    pub vulnerability: Option<Box<VulnerabilityDetail>>,
+}
+
+/// What a vulnerable-dependency finding is about, for machine-readable reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VulnerabilityDetail {
+    pub ecosystem: crate::Ecosystem,
+    pub package: String,
+    pub version: String,
+    pub purl: String,
+    /// The advisory id reported; the other ids of the same vulnerability are `aliases`.
+    pub id: String,
+    pub aliases: Vec<String>,
+    pub fixed: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cvss_score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cvss_vector: Option<String>,
 }

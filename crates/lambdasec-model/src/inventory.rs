@@ -5,6 +5,7 @@
 //! `Link::Unknown`; sources never invent the target of a reference.
 
 use crate::value::{Doc, Location, Value, ValueList};
+use crate::{CodePackages, PackageVuln};
 use serde::Serialize;
 
 /// A reference from one object to another.
@@ -384,6 +385,11 @@ pub struct Inventory {
     pub code_secrets: Vec<CodeSecret>,
     /// Code packages the configuration names that do not exist (not built yet): not scanned.
     pub code_unscanned: Vec<String>,
+    /// Packages inside the functions' code and the layers' content (filled by the package
+    /// scanner after the source), one entry per code location.
+    pub packages: Vec<CodePackages>,
+    /// Packages that match a vulnerability advisory (filled by the matcher).
+    pub package_vulns: Vec<PackageVuln>,
     /// Number of files read.
     pub files: usize,
 }
@@ -453,6 +459,12 @@ impl Inventory {
             shift_opt(&mut c.function, f);
             shift_opt(&mut c.layer, l);
         }
+        for c in &mut other.packages {
+            c.functions.iter_mut().for_each(|i| *i += f);
+            c.layers.iter_mut().for_each(|i| *i += l);
+        }
+        let pk = self.packages.len();
+        other.package_vulns.iter_mut().for_each(|v| v.code += pk);
         self.functions.append(&mut other.functions);
         self.roles.append(&mut other.roles);
         self.policies.append(&mut other.policies);
@@ -471,6 +483,8 @@ impl Inventory {
         self.suppressions.append(&mut other.suppressions);
         self.code_secrets.append(&mut other.code_secrets);
         self.code_unscanned.append(&mut other.code_unscanned);
+        self.packages.append(&mut other.packages);
+        self.package_vulns.append(&mut other.package_vulns);
         self.files += other.files;
     }
 

@@ -7,11 +7,13 @@
 
 mod finding;
 mod inventory;
+mod package;
 mod suppress;
 mod value;
 
-pub use finding::{Checklist, Finding, RuleMeta, Severity};
+pub use finding::{Checklist, Finding, RuleMeta, Severity, VulnerabilityDetail};
 pub use inventory::*;
+pub use package::{CodeLocation, CodePackages, Ecosystem, Package, PackageVuln};
 pub use suppress::parse_suppressions;
 pub use value::{name_index, name_key, Doc, Location, Piece, Unknown, Value, ValueList};
 

@@ -1,7 +1,7 @@
 //! The stable JSON report, schema `lambdasec/v1` (see DESIGN.md, "The JSON report").
 
 use crate::{score_functions, sorted_errors, sorted_findings, totals, Report};
-use lambdasec_model::Finding;
+use lambdasec_model::{Finding, VulnerabilityDetail};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -35,6 +35,8 @@ struct JsonFinding<'a> {
     remediation: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressed: Option<Suppressed<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vulnerability: Option<&'a VulnerabilityDetail>,
 }
 
 #[derive(Serialize)]
@@ -85,6 +87,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         column: f.loc.column,
         remediation: &f.remediation,
         suppressed: f.suppressed.as_deref().map(|reason| Suppressed { reason }),
+        vulnerability: f.vulnerability.as_deref(),
     }
 }
 

@@ -136,6 +136,13 @@ impl Findings<'_> {
         }
     }
 
+    /// Attaches package and advisory details to the last finding reported.
+    pub fn set_vulnerability(&mut self, detail: lambdasec_model::VulnerabilityDetail) {
+        if let Some(last) = self.out.last_mut() {
+            last.vulnerability = Some(Box::new(detail));
+        }
+    }
+
     /// Reports a finding at a given severity (rules whose severity depends on the case).
     pub fn push_with(
         &mut self,
@@ -155,6 +162,7 @@ impl Findings<'_> {
             loc: loc.clone(),
             remediation: self.meta.remediation.to_string(),
             suppressed: None,
+            vulnerability: None,
         });
     }
 }

@@ -1,14 +1,14 @@
 //! Credentials in a function's or layer's code: a directory tree or a `.zip`/`.jar` archive.
 //!
-//! Every file is streamed through [`crate::scan_reader`] (bounded memory). Zip entries are
-//! decompressed on the fly, never extracted to disk, and guarded against bombs: a per-entry
-//! size cap (`Read::take`), a cap on the running total of decompressed bytes, a cap on the
-//! compression ratio (declared and actual) and a cap on the number of entries. Problems are
+//! The tree is walked by `lambdasec-archive`: zip entries and nested archives (`.jar`,
+//! `.war`, `.ear`, `.zip`, `.whl`, `.egg`) are decompressed on the fly, never extracted to
+//! disk, and guarded against bombs (per-entry ratio, total bytes, entry count, nesting depth).
+//! Every text file is streamed through [`crate::scan_reader`] (bounded memory). Problems are
 //! returned as messages and the scan goes on with the rest.
 
-use std::fs::File;
-use std::io::{self, BufReader, Read};
-use std::path::{Path, PathBuf};
+use lambdasec_archive::{EntryMeta, Opener, Select, Visitor};
+use std::io::{self, Read};
+use std::path::Path;
 
 use crate::{redact, scan_bytes, scan_reader, Confidence, Detection};
 
@@ -61,31 +61,19 @@ impl Default for Limits {
 /// second element, and the scan goes on with the rest.
 pub fn scan_code(path: &Path, limits: &Limits) -> (Vec<CodeHit>, Vec<String>) {
     let mut s = Scan {
-        limits: *limits,
+        max_file: limits.max_file_bytes,
         root: path.display().to_string(),
         hits: Vec::new(),
         messages: Vec::new(),
-        total: 0,
-        entries: 0,
     };
-    // The root itself is followed if it is a symlink: the caller named it.
-    match std::fs::metadata(path) {
-        Err(e) => s.msg(format!("cannot read: {e}")),
-        Ok(m) if m.is_dir() => s.scan_dir(path),
-        Ok(m) if m.is_file() => {
-            if looks_like_zip(path) {
-                s.scan_zip(path);
-            } else {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| s.root.clone());
-                s.entries = 1;
-                s.scan_file(path, &name);
-            }
-        }
-        Ok(_) => s.msg("not a directory, a zip or a regular file".to_string()),
-    }
+    let walk = lambdasec_archive::Limits {
+        max_entries: limits.max_entries,
+        max_file_bytes: limits.max_file_bytes,
+        max_total_bytes: limits.max_total_bytes,
+        max_ratio: limits.max_ratio,
+        ..lambdasec_archive::Limits::default()
+    };
+    lambdasec_archive::walk(path, &walk, &mut s);
     (s.hits, s.messages)
 }
 
@@ -93,17 +81,13 @@ pub fn scan_code(path: &Path, limits: &Limits) -> (Vec<CodeHit>, Vec<String>) {
 const SNIFF: usize = 8 * 1024;
 /// Content up to this size is kept in memory for redaction; larger content is read again.
 const SMALL: usize = 1024 * 1024;
-/// The ratio check applies once an entry has produced this many bytes (small, highly
-/// repetitive text files compress far better than 200:1 without being bombs).
-const RATIO_FLOOR: u64 = 1024 * 1024;
 /// Longest secret read back for redaction.
 const MAX_SECRET: u64 = 1024 * 1024;
 
-/// Extensions of archives: not opened here (a message says so).
-const ARCHIVE_EXT: &[&str] = &[
-    "zip", "jar", "war", "ear", "whl", "egg", "tar", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar",
-    "apk", "nupkg",
-];
+/// Extensions of zip-format archives: opened and scanned.
+const ZIP_EXT: &[&str] = &["zip", "jar", "war", "ear", "whl", "egg", "nupkg", "apk"];
+/// Extensions of other archives: not opened (a message says so).
+const ARCHIVE_EXT: &[&str] = &["tar", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar"];
 /// Extensions of binary files: skipped silently.
 const BINARY_EXT: &[&str] = &[
     "png", "jpg", "jpeg", "gif", "bmp", "ico", "webp", "tif", "tiff", "so", "dylib", "dll", "exe",
@@ -112,6 +96,7 @@ const BINARY_EXT: &[&str] = &[
 ];
 
 enum Kind {
+    Zip,
     Archive,
     Binary,
     Text,
@@ -123,7 +108,9 @@ fn kind_of(name: &str) -> Kind {
         Some((stem, ext)) if !stem.is_empty() => ext.to_ascii_lowercase(),
         _ => return Kind::Text,
     };
-    if ARCHIVE_EXT.contains(&ext.as_str()) {
+    if ZIP_EXT.contains(&ext.as_str()) {
+        Kind::Zip
+    } else if ARCHIVE_EXT.contains(&ext.as_str()) {
         Kind::Archive
     } else if BINARY_EXT.contains(&ext.as_str()) {
         Kind::Binary
@@ -132,41 +119,11 @@ fn kind_of(name: &str) -> Kind {
     }
 }
 
-/// A zip by magic bytes, or by extension (a corrupt `.zip` is then reported as corrupt).
-fn looks_like_zip(path: &Path) -> bool {
-    let mut magic = [0u8; 4];
-    let by_magic = File::open(path)
-        .and_then(|mut f| f.read_exact(&mut magic))
-        .map(|_| magic == *b"PK\x03\x04" || magic == *b"PK\x05\x06")
-        .unwrap_or(false);
-    let by_ext = path
-        .extension()
-        .map(|e| {
-            let e = e.to_string_lossy().to_ascii_lowercase();
-            e == "zip" || e == "jar"
-        })
-        .unwrap_or(false);
-    by_magic || by_ext
-}
-
-/// Unsafe entry names, judged on the raw bytes (`enclosed_name()` silently turns `/abs` into
-/// `abs`): absolute, drive-letter, backslash-rooted, NUL, or any `..` component.
-fn unsafe_name(raw: &[u8]) -> bool {
-    raw.is_empty()
-        || raw[0] == b'/'
-        || raw[0] == b'\\'
-        || raw.contains(&0)
-        || (raw.len() >= 2 && raw[1] == b':' && raw[0].is_ascii_alphabetic())
-        || raw.split(|&b| b == b'/' || b == b'\\').any(|c| c == b"..")
-}
-
 struct Scan {
-    limits: Limits,
+    max_file: u64,
     root: String,
     hits: Vec<CodeHit>,
     messages: Vec<String>,
-    total: u64,
-    entries: usize,
 }
 
 /// Result of the first (scanning) pass over one file.
@@ -290,36 +247,7 @@ impl<R: Read> Read for Counter<R> {
     }
 }
 
-/// Fails the read once more than `ratio_limit` or `total_limit` bytes came through.
-struct Guard<R> {
-    inner: R,
-    n: u64,
-    ratio_limit: u64,
-    total_limit: u64,
-    tripped: Option<&'static str>,
-}
-
-impl<R: Read> Read for Guard<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.n += n as u64;
-        if self.n > self.ratio_limit {
-            self.tripped = Some("ratio");
-        } else if self.n > self.total_limit {
-            self.tripped = Some("total");
-        }
-        if self.tripped.is_some() {
-            return Err(io::Error::other("zip limit exceeded"));
-        }
-        Ok(n)
-    }
-}
-
 impl Scan {
-    fn msg(&mut self, m: String) {
-        self.messages.push(format!("{}: {m}", self.root));
-    }
-
     fn push_hits(&mut self, file: &str, found: &[(Detection, u64)], redacted: Vec<String>) {
         for ((d, line), r) in found.iter().zip(redacted) {
             self.hits.push(CodeHit {
@@ -332,264 +260,64 @@ impl Scan {
             });
         }
     }
+}
 
-    /// Whether the limits let the scan go on; reports the limit once when they do not.
-    fn budget_left(&mut self) -> bool {
-        if self.total > self.limits.max_total_bytes {
-            self.msg(format!(
-                "total scanned bytes passed the limit of {} bytes; scan stopped",
-                self.limits.max_total_bytes
-            ));
-            return false;
-        }
-        if self.entries >= self.limits.max_entries {
-            self.msg(format!(
-                "more than {} files; scan stopped",
-                self.limits.max_entries
-            ));
-            return false;
-        }
-        true
-    }
-
-    fn scan_dir(&mut self, root: &Path) {
-        let mut stack: Vec<(PathBuf, String)> = vec![(root.to_path_buf(), String::new())];
-        let mut symlinks = 0usize;
-        'walk: while let Some((dir, rel)) = stack.pop() {
-            let rd = match std::fs::read_dir(&dir) {
-                Ok(rd) => rd,
-                Err(e) => {
-                    self.msg(format!("{}: cannot read directory: {e}", show(&rel)));
-                    continue;
-                }
-            };
-            let mut items = Vec::new();
-            for ent in rd {
-                match ent {
-                    Ok(ent) => items.push(ent),
-                    Err(e) => self.msg(format!("{}: cannot read directory: {e}", show(&rel))),
-                }
-            }
-            items.sort_by_key(|e| e.file_name());
-            let mut subdirs = Vec::new();
-            for ent in items {
-                let name = ent.file_name().to_string_lossy().into_owned();
-                let child_rel = if rel.is_empty() {
-                    name
-                } else {
-                    format!("{rel}/{name}")
-                };
-                // `DirEntry::file_type` does not follow symlinks.
-                let ft = match ent.file_type() {
-                    Ok(ft) => ft,
-                    Err(e) => {
-                        self.msg(format!("{child_rel}: cannot read: {e}"));
-                        continue;
-                    }
-                };
-                if ft.is_symlink() {
-                    symlinks += 1;
-                } else if ft.is_dir() {
-                    subdirs.push((ent.path(), child_rel));
-                } else if ft.is_file() {
-                    if !self.budget_left() {
-                        break 'walk;
-                    }
-                    self.entries += 1;
-                    self.scan_file(&ent.path(), &child_rel);
-                }
-            }
-            // Reverse so that the stack pops them in name order.
-            stack.extend(subdirs.into_iter().rev());
-        }
-        if symlinks > 0 {
-            self.msg(format!("{symlinks} symbolic link(s) not followed"));
-        }
-    }
-
-    fn scan_file(&mut self, path: &Path, rel: &str) {
-        match kind_of(rel) {
+impl Visitor for Scan {
+    fn select(&mut self, path: &str, _meta: &EntryMeta) -> Select {
+        match kind_of(path.rsplit('!').next().unwrap_or(path)) {
+            Kind::Zip => Select::Archive,
             Kind::Archive => {
-                self.msg(format!("{rel}: nested archive not opened"));
-                return;
+                self.problem(path, "archive format not read".to_string());
+                Select::Skip
             }
-            Kind::Binary => return,
-            Kind::Text => {}
+            Kind::Binary => Select::Skip,
+            Kind::Text => Select::Stream,
         }
-        let max = self.limits.max_file_bytes;
-        let p1 = match File::open(path).and_then(|f| first_pass(BufReader::new(f), max)) {
+    }
+
+    fn file(&mut self, _path: &str, _content: &[u8]) {}
+
+    fn stream(&mut self, path: &str, _meta: &EntryMeta, opener: &mut dyn Opener) {
+        let max = self.max_file;
+        let p1 = match opener.open().and_then(|r| first_pass(r, max)) {
             Ok(p) => p,
             Err(e) => {
-                self.msg(format!("{rel}: cannot read: {e}"));
+                self.problem(path, format!("cannot read: {e}"));
                 return;
             }
         };
-        self.total += p1.bytes;
         if p1.binary {
             return;
         }
         if p1.bytes > max {
-            self.msg(format!(
-                "{rel}: larger than {max} bytes; only the first {max} bytes scanned"
-            ));
+            self.problem(
+                path,
+                format!("larger than {max} bytes; only the first {max} bytes scanned"),
+            );
         }
         let redacted = match &p1.content {
             Some(c) => p1.found.iter().map(|(d, _)| redacted_from(c, d)).collect(),
             None if p1.found.is_empty() => Vec::new(),
-            None => match File::open(path).and_then(|f| read_secrets(BufReader::new(f), &p1.found))
+            None => match opener
+                .open()
+                .and_then(|r| read_secrets(r.take(max.saturating_add(1)), &p1.found))
             {
                 Ok(r) => r,
                 Err(e) => {
-                    self.msg(format!("{rel}: cannot read again for redaction: {e}"));
+                    self.problem(path, format!("cannot read again for redaction: {e}"));
                     fallback_redactions(&p1.found)
                 }
             },
         };
-        self.push_hits(rel, &p1.found, redacted);
+        self.push_hits(path, &p1.found, redacted);
     }
 
-    fn scan_zip(&mut self, path: &Path) {
-        let file = match File::open(path) {
-            Ok(f) => f,
-            Err(e) => {
-                self.msg(format!("cannot read: {e}"));
-                return;
-            }
-        };
-        let mut zip = match zip::ZipArchive::new(BufReader::new(file)) {
-            Ok(z) => z,
-            Err(e) => {
-                self.msg(format!("not a readable zip: {e}"));
-                return;
-            }
-        };
-        let n = zip.len();
-        if n > self.limits.max_entries {
-            self.msg(format!(
-                "zip has {n} entries, more than the limit of {}; only the first {} scanned",
-                self.limits.max_entries, self.limits.max_entries
-            ));
-        }
-        let max = self.limits.max_file_bytes;
-        for i in 0..n.min(self.limits.max_entries) {
-            self.entries += 1;
-            // Metadata from the central directory, no decompression.
-            let (name, raw_unsafe, is_dir, symlink, encrypted, size, csize) =
-                match zip.by_index_data(i) {
-                    Ok(e) => (
-                        e.name()
-                            .map(|n| n.into_owned())
-                            .unwrap_or_else(|_| String::from_utf8_lossy(e.name_raw()).into_owned()),
-                        unsafe_name(e.name_raw()) || e.enclosed_name().is_none(),
-                        e.is_dir(),
-                        e.is_symlink(),
-                        e.encrypted(),
-                        e.size(),
-                        e.compressed_size(),
-                    ),
-                    Err(e) => {
-                        self.msg(format!("entry #{i}: unreadable: {e}"));
-                        continue;
-                    }
-                };
-            if raw_unsafe {
-                self.msg(format!(
-                    "entry {name:?}: path-traversal or absolute name; skipped"
-                ));
-                continue;
-            }
-            if is_dir {
-                continue;
-            }
-            if symlink {
-                self.msg(format!("entry {name}: symbolic link; skipped"));
-                continue;
-            }
-            if encrypted {
-                self.msg(format!("entry {name}: encrypted; not scanned"));
-                continue;
-            }
-            match kind_of(&name) {
-                Kind::Archive => {
-                    self.msg(format!("entry {name}: nested archive not opened"));
-                    continue;
-                }
-                Kind::Binary => continue,
-                Kind::Text => {}
-            }
-            let ratio = self.limits.max_ratio;
-            if size > RATIO_FLOOR && size / csize.max(1) > ratio {
-                self.msg(format!(
-                    "entry {name}: compression ratio {}:1 exceeds {ratio}:1 (declared {size} bytes from {csize}); possible zip bomb, zip scan stopped",
-                    size / csize.max(1)
-                ));
-                return;
-            }
-            let remaining = self.limits.max_total_bytes.saturating_sub(self.total);
-            let p1 = {
-                let f = match zip.by_index(i) {
-                    Ok(f) => f,
-                    Err(e) => {
-                        self.msg(format!("entry {name}: cannot read: {e}"));
-                        continue;
-                    }
-                };
-                let mut g = Guard {
-                    inner: f,
-                    n: 0,
-                    ratio_limit: csize.saturating_mul(ratio).max(RATIO_FLOOR),
-                    total_limit: remaining,
-                    tripped: None,
-                };
-                let r = first_pass(&mut g, max);
-                self.total += g.n;
-                match (r, g.tripped) {
-                    (_, Some("ratio")) => {
-                        self.msg(format!(
-                            "entry {name}: decompressed past {ratio}x its compressed size of {csize} bytes; possible zip bomb, zip scan stopped"
-                        ));
-                        return;
-                    }
-                    (_, Some(_)) => {
-                        self.msg(format!(
-                            "entry {name}: total decompressed bytes passed the limit of {} bytes; zip scan stopped",
-                            self.limits.max_total_bytes
-                        ));
-                        return;
-                    }
-                    (Ok(p), None) => p,
-                    (Err(e), None) => {
-                        self.msg(format!("entry {name}: cannot read: {e}"));
-                        continue;
-                    }
-                }
-            };
-            if p1.binary {
-                continue;
-            }
-            if p1.bytes > max {
-                self.msg(format!(
-                    "entry {name}: larger than {max} bytes; only the first {max} bytes scanned"
-                ));
-            }
-            let redacted = match &p1.content {
-                Some(c) => p1.found.iter().map(|(d, _)| redacted_from(c, d)).collect(),
-                None if p1.found.is_empty() => Vec::new(),
-                None => match zip
-                    .by_index(i)
-                    .map_err(io::Error::other)
-                    .and_then(|f| read_secrets(f.take(max.saturating_add(1)), &p1.found))
-                {
-                    Ok(r) => r,
-                    Err(e) => {
-                        self.msg(format!(
-                            "entry {name}: cannot read again for redaction: {e}"
-                        ));
-                        fallback_redactions(&p1.found)
-                    }
-                },
-            };
-            self.push_hits(&name, &p1.found, redacted);
+    fn problem(&mut self, path: &str, message: String) {
+        if path.is_empty() {
+            self.messages.push(format!("{}: {message}", self.root));
+        } else {
+            self.messages
+                .push(format!("{}: {path}: {message}", self.root));
         }
     }
 }
@@ -599,12 +327,4 @@ fn fallback_redactions(found: &[(Detection, u64)]) -> Vec<String> {
         .iter()
         .map(|(d, _)| format!("…({} bytes)", d.end.saturating_sub(d.start)))
         .collect()
-}
-
-fn show(rel: &str) -> &str {
-    if rel.is_empty() {
-        "."
-    } else {
-        rel
-    }
 }

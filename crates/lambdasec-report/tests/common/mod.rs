@@ -118,6 +118,7 @@ pub fn finding(
         loc,
         remediation: meta.remediation.to_owned(),
         suppressed: None,
+        vulnerability: None,
     }
 }
 
