@@ -390,7 +390,7 @@ fn explain_and_rules() {
 
 /// Rules in RULES.md implemented so far.
 fn lambdasec_rule_count() -> usize {
-    37
+    38
 }
 
 #[test]

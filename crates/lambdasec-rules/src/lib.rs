@@ -201,6 +201,7 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
         &layers::runtime_deprecated::RuntimeDeprecated,
         &layers::runtime_deprecation_soon::RuntimeDeprecationSoon,
         &layers::code_signing_missing::CodeSigningMissing,
+        &layers::vulnerable_dependency::VulnerableDependency,
         &logging::tracing_not_active::TracingNotActive,
         &logging::log_group_unmanaged::LogGroupUnmanaged,
         &failure::async_failure_unhandled::AsyncFailureUnhandled,

@@ -28,6 +28,24 @@ use std::path::{Path, PathBuf};
 
 const FIXTURE_TODAY: &str = "2026-11-25";
 
+/// The real OSV advisories the package tests use (sources in their SOURCES.md).
+fn osv_db() -> &'static lambdasec_packages::osv::Database {
+    static DB: std::sync::OnceLock<lambdasec_packages::osv::Database> = std::sync::OnceLock::new();
+    DB.get_or_init(|| {
+        let dir =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../lambdasec-packages/tests/data/osv");
+        lambdasec_packages::osv::Database::load(&[dir]).expect("OSV test database")
+    })
+}
+
+/// What the CLI does after reading the sources: scan the code the functions and layers
+/// point at for secrets (LS204) and packages, and match the packages (LS603).
+fn attach_code(inventory: &mut Inventory, root: &Path) {
+    lambdasec_secrets::attach::attach_code_secrets(inventory, root, &Default::default());
+    lambdasec_packages::attach::attach_packages(inventory, root, &Default::default());
+    lambdasec_packages::attach::attach_vulns(inventory, osv_db());
+}
+
 /// The formats every rule has failing and passing fixtures in.
 const FORMATS: [&str; 6] = ["hcl", "plan", "cfn-yaml", "cfn-json", "sam", "serverless"];
 
@@ -192,7 +210,7 @@ fn load_case(path: &Path) -> Option<Case> {
             fixture_config(&text, &mut config);
         }
         let mut inventory = lambdasec_terraform::scan_hcl(path, &files);
-        lambdasec_secrets::attach::attach_code_secrets(&mut inventory, path, &Default::default());
+        attach_code(&mut inventory, path);
         return Some(Case {
             name,
             inventory,
@@ -203,30 +221,28 @@ fn load_case(path: &Path) -> Option<Case> {
         });
     }
     let root = path.parent()?;
-    let template_case = |text: &str,
-                         expected: Vec<Expectation>,
-                         severities: Severities,
-                         config: RuleConfig| {
-        let none = std::collections::HashMap::new();
-        let mut inventory = lambdasec_cloudformation::scan::scan_file(root, path, &none, &none);
-        lambdasec_secrets::attach::attach_code_secrets(&mut inventory, root, &Default::default());
-        let format = match lambdasec_cloudformation::load::load(&name, text)
-            .map(|n| lambdasec_cloudformation::load::kind(&n))
-        {
-            Ok(lambdasec_cloudformation::load::DocKind::Sam) => "sam",
-            Ok(lambdasec_cloudformation::load::DocKind::Serverless) => "serverless",
-            _ if name.ends_with(".json") => "cfn-json",
-            _ => "cfn-yaml",
+    let template_case =
+        |text: &str, expected: Vec<Expectation>, severities: Severities, config: RuleConfig| {
+            let none = std::collections::HashMap::new();
+            let mut inventory = lambdasec_cloudformation::scan::scan_file(root, path, &none, &none);
+            attach_code(&mut inventory, root);
+            let format = match lambdasec_cloudformation::load::load(&name, text)
+                .map(|n| lambdasec_cloudformation::load::kind(&n))
+            {
+                Ok(lambdasec_cloudformation::load::DocKind::Sam) => "sam",
+                Ok(lambdasec_cloudformation::load::DocKind::Serverless) => "serverless",
+                _ if name.ends_with(".json") => "cfn-json",
+                _ => "cfn-yaml",
+            };
+            Case {
+                name: name.clone(),
+                inventory,
+                expected,
+                severities,
+                config,
+                format,
+            }
         };
-        Case {
-            name: name.clone(),
-            inventory,
-            expected,
-            severities,
-            config,
-            format,
-        }
-    };
     match path.extension()?.to_str()? {
         "yaml" | "yml" => {
             let text = fs::read_to_string(path).unwrap_or_default();
@@ -244,11 +260,7 @@ fn load_case(path: &Path) -> Option<Case> {
             let text = fs::read_to_string(path).unwrap_or_default();
             fixture_config(&text, &mut config);
             let mut inventory = lambdasec_terraform::scan_hcl(root, &[path.to_path_buf()]);
-            lambdasec_secrets::attach::attach_code_secrets(
-                &mut inventory,
-                root,
-                &Default::default(),
-            );
+            attach_code(&mut inventory, root);
             let expected = inline_expectations(&name, &text);
             let severities = inline_severities(&name, &text);
             Some(Case {
@@ -277,11 +289,7 @@ fn load_case(path: &Path) -> Option<Case> {
             });
             fixture_config(&text, &mut config);
             let mut inventory = lambdasec_terraform::plan::scan_plan(root, path);
-            lambdasec_secrets::attach::attach_code_secrets(
-                &mut inventory,
-                root,
-                &Default::default(),
-            );
+            attach_code(&mut inventory, root);
             let expected = sidecar_expectations(&name, &text);
             let severities = Vec::new();
             Some(Case {

@@ -5,6 +5,7 @@ pub mod layer_foreign_account;
 pub mod layer_unpinned;
 pub mod runtime_deprecated;
 pub mod runtime_deprecation_soon;
+pub mod vulnerable_dependency;
 
 use lambdasec_model::{Function, LayerRef, Value};
 
@@ -33,4 +34,19 @@ pub(crate) fn runtime(f: &Function) -> Option<&str> {
         return None;
     }
     f.runtime.as_ref()?.as_str()
+}
+
+/// Functions that use layer `li`.
+pub(crate) fn users_of_layer(cx: &crate::Context, li: usize) -> Vec<usize> {
+    cx.inv
+        .functions
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            f.layers
+                .get()
+                .is_some_and(|ls| ls.iter().any(|l| l.get().and_then(|r| r.layer) == Some(li)))
+        })
+        .map(|(i, _)| i)
+        .collect()
 }

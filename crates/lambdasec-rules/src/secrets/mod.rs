@@ -79,21 +79,6 @@ pub(crate) fn report(
     }
 }
 
-/// Functions that use layer `li`.
-pub(crate) fn users_of_layer(cx: &crate::Context, li: usize) -> Vec<usize> {
-    cx.inv
-        .functions
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| {
-            f.layers
-                .get()
-                .is_some_and(|ls| ls.iter().any(|l| l.get().and_then(|r| r.layer) == Some(li)))
-        })
-        .map(|(i, _)| i)
-        .collect()
-}
-
 /// A secret LS201, LS202 or LS204 reports above `info` for function `fi`.
 pub(crate) fn secret_of(cx: &crate::Context, fi: usize) -> Option<String> {
     if let Some(s) = secret_in_env(&cx.inv.functions[fi]) {
@@ -102,7 +87,7 @@ pub(crate) fn secret_of(cx: &crate::Context, fi: usize) -> Option<String> {
     cx.inv.code_secrets.iter().find_map(|s| {
         let mine = s.function == Some(fi)
             || s.layer
-                .is_some_and(|li| users_of_layer(cx, li).contains(&fi));
+                .is_some_and(|li| crate::layers::users_of_layer(cx, li).contains(&fi));
         (mine && !s.placeholder).then(|| format!("{} in its code ({})", s.description, "LS204"))
     })
 }

@@ -56,7 +56,7 @@ impl Rule for SecretInCode {
                         (
                             &l.id,
                             format!("layer {}", l.name.display()),
-                            super::users_of_layer(cx, li),
+                            crate::layers::users_of_layer(cx, li),
                         )
                     }
                     (None, None) => continue,
