@@ -29,6 +29,28 @@ pub enum Command {
         /// Rule ID (LS401) or name (url-auth-none).
         rule: String,
     },
+    /// The offline vulnerability database.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Subcommand)]
+pub enum DbCommand {
+    /// Summarise the OSV records loaded from --osv-db (or osv_db in .lambdasec.toml).
+    Info(DbInfoArgs),
+}
+
+#[derive(Args)]
+pub struct DbInfoArgs {
+    /// OSV database: a directory of OSV JSON records and/or per-ecosystem all.zip exports,
+    /// or one such file (repeatable).
+    #[arg(long = "osv-db", value_name = "PATH")]
+    pub osv_db: Vec<PathBuf>,
+    /// Configuration file (default: .lambdasec.toml in the current directory, if any).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RulesFormat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -36,6 +58,9 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    /// CycloneDX 1.6 SBOM: every function with the packages of its code and layers. With
+    /// `--output DIR` (an existing directory), one file per function.
+    Cyclonedx,
 }
 
 #[derive(Args)]
@@ -67,6 +92,10 @@ pub struct ScanArgs {
     /// A CloudFormation parameter value, overriding its default (repeatable): KEY=VALUE.
     #[arg(long = "parameter", value_name = "KEY=VALUE")]
     pub parameters: Vec<String>,
+    /// OSV database for LS603: a directory of OSV JSON records and/or per-ecosystem all.zip
+    /// exports (osv-scanner's offline layout), or one such file (repeatable).
+    #[arg(long = "osv-db", value_name = "PATH")]
+    pub osv_db: Vec<PathBuf>,
     /// The scan date for runtime deprecation rules (YYYY-MM-DD; default: today).
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,

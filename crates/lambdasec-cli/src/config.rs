@@ -3,7 +3,7 @@
 use lambdasec_model::Severity;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The configuration file. Unknown keys are errors, so a typo never silently disables a check.
 #[derive(Debug, Default, Deserialize)]
@@ -29,13 +29,41 @@ pub struct Config {
     /// Severity overrides by rule ID or name.
     #[serde(default)]
     pub severity: BTreeMap<String, String>,
+    /// OSV database path(s) for LS603, relative to this file's directory.
+    #[serde(default)]
+    pub osv_db: OneOrMany,
+    /// The directory of the configuration file.
+    #[serde(skip)]
+    pub base: PathBuf,
+}
+
+/// A string or a list of strings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Config {
+    /// The OSV database paths, resolved against the configuration file's directory.
+    pub fn osv_db_paths(&self) -> Vec<PathBuf> {
+        let list: Vec<&String> = match &self.osv_db {
+            OneOrMany::None => Vec::new(),
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v.iter().collect(),
+        };
+        list.into_iter().map(|s| self.base.join(s)).collect()
+    }
 }
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let cfg: Config = toml::from_str(&text).map_err(|e| {
+        let mut cfg: Config = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
@@ -56,6 +84,7 @@ impl Config {
                 ));
             }
         }
+        cfg.base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(cfg)
     }
 }

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         args::Command::Scan(a) => scan::run(a),
         args::Command::Rules(a) => scan::list_rules(a),
         args::Command::Explain { rule } => scan::explain(&rule),
+        args::Command::Db(args::DbCommand::Info(a)) => scan::db_info(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

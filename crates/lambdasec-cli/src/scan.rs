@@ -4,6 +4,7 @@ use crate::args::{Format, RulesArgs, RulesFormat, ScanArgs};
 use crate::config::Config;
 use crate::discover;
 use lambdasec_model::{Finding, Inventory, RuleMeta, Severity};
+use lambdasec_packages::osv::Database;
 use lambdasec_report::{FunctionEntry, Report};
 use lambdasec_rules::{Date, RuleConfig, Selection};
 use rayon::prelude::*;
@@ -52,6 +53,7 @@ fn read_path(
     path: &Path,
     exclude: &[String],
     parameters: &HashMap<String, String>,
+    db: Option<&Database>,
 ) -> Result<Inventory, String> {
     let inputs = discover::discover(path, exclude)?;
     let mut inv = lambdasec_terraform::scan_hcl(&inputs.root, &inputs.terraform);
@@ -74,6 +76,11 @@ fn read_path(
     }
     // The code the functions and layers point at (LS204).
     lambdasec_secrets::attach::attach_code_secrets(&mut inv, &inputs.root, &Default::default());
+    // The packages inside that code, and their known vulnerabilities (LS603, SBOM).
+    lambdasec_packages::attach::attach_packages(&mut inv, &inputs.root, &Default::default());
+    if let Some(db) = db {
+        lambdasec_packages::attach::attach_vulns(&mut inv, db);
+    }
     inv.errors.extend(inputs.errors);
     Ok(inv)
 }
@@ -87,6 +94,164 @@ fn display_prefix(path: &Path) -> Option<String> {
         .trim_end_matches('/')
         .replace('\\', "/");
     (!p.is_empty() && p != ".").then_some(p)
+}
+
+/// Loads the OSV database, when one is configured. An unreadable path is a usage error;
+/// unreadable records are reported and skipped.
+fn load_db(paths: &[PathBuf], quiet: bool) -> Result<Option<Database>, String> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let db = Database::load(paths)?;
+    if !quiet && db.stats.error_count > 0 {
+        eprintln!(
+            "lambdasec: {} OSV record(s) could not be read and were skipped (`lambdasec db info` lists them); first: {}",
+            db.stats.error_count,
+            db.stats.errors.first().map(String::as_str).unwrap_or("")
+        );
+    }
+    if !quiet && db.is_empty() {
+        eprintln!(
+            "lambdasec: the OSV database has no records: {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(Some(db))
+}
+
+/// What the package inventory could not cover, and whether packages went unchecked: never
+/// an empty result without a word.
+fn package_notes(all: &Inventory, have_db: bool, selection: &Selection) {
+    let packages: usize = all.packages.iter().map(|c| c.packages.len()).sum();
+    let ls603 = selection.only.is_empty() || selection.only.iter().any(|r| r == "LS603");
+    let ls603 = ls603 && !selection.skip.iter().any(|r| r == "LS603");
+    if packages > 0 && !have_db && ls603 {
+        eprintln!(
+            "lambdasec: {packages} package(s) found in {} code location(s) were not checked for known vulnerabilities (LS603): no OSV database; pass --osv-db PATH or set osv_db in .lambdasec.toml",
+            all.packages.len()
+        );
+    }
+    let notes: Vec<String> = all
+        .packages
+        .iter()
+        .flat_map(|c| c.notes.iter().map(move |n| format!("{}: {n}", c.code)))
+        .collect();
+    for n in notes.iter().take(5) {
+        eprintln!("lambdasec: package coverage: {n}");
+    }
+    if notes.len() > 5 {
+        eprintln!(
+            "lambdasec: package coverage: … and {} more",
+            notes.len() - 5
+        );
+    }
+}
+
+/// One CycloneDX file per function in `dir`, named after the function id.
+fn write_sboms(all: &Inventory, dir: &Path) -> Result<(), String> {
+    let mut used = std::collections::HashSet::new();
+    for (i, f) in all.functions.iter().enumerate() {
+        let mut stem: String =
+            f.id.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+        while !used.insert(stem.clone()) {
+            stem.push('_');
+        }
+        let p = dir.join(format!("{stem}.cdx.json"));
+        let text = lambdasec_packages::sbom::cyclonedx_for_function(all, i, VERSION);
+        std::fs::write(&p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+    }
+    Ok(())
+}
+
+/// `lambdasec db info`.
+pub fn db_info(args: crate::args::DbInfoArgs) -> Result<u8, String> {
+    let cfg = match &args.config {
+        Some(p) => Config::load(p)?,
+        None if Path::new(".lambdasec.toml").is_file() => {
+            Config::load(Path::new(".lambdasec.toml"))?
+        }
+        None => Config::default(),
+    };
+    let paths = if args.osv_db.is_empty() {
+        cfg.osv_db_paths()
+    } else {
+        args.osv_db.clone()
+    };
+    if paths.is_empty() {
+        return Err(
+            "no OSV database given: pass --osv-db PATH or set osv_db in .lambdasec.toml".into(),
+        );
+    }
+    let db = Database::load(&paths)?;
+    let st = &db.stats;
+    let text = match args.format {
+        RulesFormat::Json => {
+            let v = serde_json::json!({
+                "sources": st.sources.iter().map(|(p, n)| serde_json::json!({"path": p, "records": n})).collect::<Vec<_>>(),
+                "records": st.records,
+                "ecosystems": st.per_ecosystem,
+                "other_ecosystems": st.other_ecosystems,
+                "withdrawn": st.withdrawn,
+                "duplicates": st.duplicates,
+                "newest_modified": st.newest_modified,
+                "skipped_files": st.skipped_files,
+                "error_count": st.error_count,
+                "errors": st.errors,
+            });
+            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+        }
+        _ => {
+            let mut t = format!("OSV database: {} record(s) in use\n", st.records);
+            for (p, n) in &st.sources {
+                t.push_str(&format!("  {p}: {n} record(s) read\n"));
+            }
+            let ecos: Vec<String> = st
+                .per_ecosystem
+                .iter()
+                .map(|(e, n)| format!("{e} {n}"))
+                .collect();
+            t.push_str(&format!(
+                "  ecosystems: {}\n",
+                if ecos.is_empty() {
+                    "none".into()
+                } else {
+                    ecos.join(", ")
+                }
+            ));
+            t.push_str(&format!(
+                "  withdrawn (ignored): {}; duplicates (newest kept): {}; other ecosystems (not used): {}\n",
+                st.withdrawn, st.duplicates, st.other_ecosystems
+            ));
+            if let Some(m) = &st.newest_modified {
+                t.push_str(&format!("  newest record modified: {m}\n"));
+            }
+            if st.skipped_files > 0 {
+                t.push_str(&format!(
+                    "  files that are neither .json nor .zip (skipped): {}\n",
+                    st.skipped_files
+                ));
+            }
+            t.push_str(&format!("  unreadable records: {}\n", st.error_count));
+            for e in &st.errors {
+                t.push_str(&format!("    {e}\n"));
+            }
+            t
+        }
+    };
+    print!("{text}");
+    Ok(0)
 }
 
 pub fn run(args: ScanArgs) -> Result<u8, String> {
@@ -142,11 +307,17 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             .ok_or_else(|| format!("--parameter {p}: expected KEY=VALUE"))?;
         parameters.insert(k.trim().to_string(), v.to_string());
     }
+    let db_paths = if args.osv_db.is_empty() {
+        cfg.osv_db_paths()
+    } else {
+        args.osv_db.clone()
+    };
+    let db = load_db(&db_paths, args.quiet)?;
     let multi = paths.len() > 1;
     let mut findings: Vec<Finding> = Vec::new();
     let mut all = Inventory::default();
     for path in &paths {
-        let mut inv = read_path(path, &cfg.exclude, &parameters)?;
+        let mut inv = read_path(path, &cfg.exclude, &parameters, db.as_ref())?;
         let mut f = lambdasec_rules::run(&inv, &rule_config, &selection);
         if let Some(prefix) = display_prefix(path).filter(|_| multi) {
             let re = |loc: &mut lambdasec_model::Location| {
@@ -191,8 +362,22 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         Format::Text => lambdasec_report::render_text(&report, color),
         Format::Json => lambdasec_report::render_json(&report),
         Format::Sarif => lambdasec_report::render_sarif(&report),
+        Format::Cyclonedx => {
+            if let Some(dir) = args.output.as_ref().filter(|p| p.is_dir()) {
+                write_sboms(&all, dir)?;
+                String::new()
+            } else {
+                let name = paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                lambdasec_packages::sbom::cyclonedx(&all, &name, VERSION)
+            }
+        }
     };
     match &args.output {
+        Some(p) if p.is_dir() => {}
         Some(p) => {
             std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))?
         }
@@ -216,6 +401,9 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             shown.join(", "),
             if n > 5 { ", …" } else { "" }
         );
+    }
+    if !args.quiet {
+        package_notes(&all, db.is_some(), &selection);
     }
     if !args.quiet && args.format != Format::Text && !all.errors.is_empty() {
         eprintln!(
