@@ -61,17 +61,19 @@ fn fnv1a64(parts: &[&str]) -> u64 {
 }
 
 /// The fingerprint hash of a finding: rule, resource, function and file, never line numbers,
-/// so it survives edits that move the resource.
+/// so it survives edits that move the resource; for a vulnerable package also the advisory
+/// (one package file can carry several).
 fn fingerprint(f: &Finding) -> String {
-    format!(
-        "{:016x}",
-        fnv1a64(&[
-            f.rule_id,
-            &f.resource,
-            f.function.as_deref().unwrap_or(""),
-            f.loc.file.as_deref().unwrap_or(""),
-        ])
-    )
+    let mut parts = vec![
+        f.rule_id,
+        &f.resource,
+        f.function.as_deref().unwrap_or(""),
+        f.loc.file.as_deref().unwrap_or(""),
+    ];
+    if let Some(v) = &f.vulnerability {
+        parts.push(&v.id);
+    }
+    format!("{:016x}", fnv1a64(&parts))
 }
 
 /// A relative file path as a URI reference: forward slashes, and every byte outside the
@@ -194,6 +196,11 @@ fn result(f: &Finding, rule_index: usize, fingerprint: String) -> SarifResult {
         "remediation".to_owned(),
         Value::from(f.remediation.as_str()),
     );
+    if let Some(v) = &f.vulnerability {
+        if let Ok(json) = serde_json::to_value(v) {
+            props.insert("vulnerability".to_owned(), json);
+        }
+    }
     let properties = PropertyBag::builder().additional_properties(props).build();
 
     let base = SarifResult::builder()
