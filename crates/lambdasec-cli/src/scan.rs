@@ -397,7 +397,7 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
             .map(String::as_str)
             .collect();
         eprintln!(
-            "lambdasec: {n} code package(s) named in the configuration do not exist and were not scanned for secrets (LS204): {}{}",
+            "lambdasec: {n} code package(s) named in the configuration do not exist and were not scanned (secrets LS204, packages LS603): {}{}",
             shown.join(", "),
             if n > 5 { ", …" } else { "" }
         );

@@ -543,3 +543,161 @@ fn no_output_format_contains_a_secret() {
         }
     }
 }
+
+/// The README's first command: `examples/.lambdasec.toml` names the bundled OSV records, and
+/// the SAM example's code ships vulnerable packages (the secure one fixed versions in a layer).
+#[test]
+fn examples_report_vulnerable_packages_with_the_bundled_osv_records() {
+    let (v, code) = json_scan(&["examples"]);
+    assert_eq!(code, 1);
+    let mut got: Vec<(String, String, String, String)> = findings(&v)
+        .iter()
+        .filter(|f| f["rule_id"] == "LS603")
+        .map(|f| {
+            let vuln = &f["vulnerability"];
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                vuln["id"].as_str().unwrap().to_string(),
+                vuln["purl"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want = [
+        (
+            "sam/insecure/src/PyYAML-5.3.1.dist-info/METADATA",
+            "critical",
+            "GHSA-8q59-q68h-6hv4",
+            "pkg:pypi/pyyaml@5.3.1",
+        ),
+        (
+            "sam/insecure/src/requests-2.19.0.dist-info/METADATA",
+            "high",
+            "GHSA-x84v-xcm2-53pg",
+            "pkg:pypi/requests@2.19.0",
+        ),
+        (
+            "sam/insecure/worker/node_modules/lodash/package.json",
+            "high",
+            "GHSA-35jh-r3h4-6jhm",
+            "pkg:npm/lodash@4.17.20",
+        ),
+    ];
+    let want: Vec<(String, String, String, String)> = want
+        .iter()
+        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+        .collect();
+    assert_eq!(got, want);
+    let requests = findings(&v)
+        .iter()
+        .find(|f| f["rule_id"] == "LS603" && f["message"].as_str().unwrap().contains("requests"))
+        .unwrap();
+    assert_eq!(
+        requests["vulnerability"]["fixed"],
+        serde_json::json!(["2.20.0"])
+    );
+    assert_eq!(
+        requests["vulnerability"]["aliases"],
+        serde_json::json!(["CVE-2018-18074", "PYSEC-2018-28"])
+    );
+    let msg = requests["message"].as_str().unwrap();
+    assert!(
+        msg.contains("requests 2.19.0") && msg.contains("fixed in 2.20.0"),
+        "{msg}"
+    );
+    assert!(msg.contains("function orders-prod-api"), "{msg}");
+}
+
+#[test]
+fn osv_database_options_and_db_info() {
+    // Without a database, packages are still inventoried and the user is told.
+    let out = lambdasec(&["scan", "examples/sam/insecure", "--today", "2026-11-25"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("3 package(s)") && err.contains("no OSV database"),
+        "{err}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("LS603"));
+    // --osv-db on the command line.
+    let (v, _) = json_scan(&["examples/sam/insecure", "--osv-db", "examples/osv"]);
+    assert_eq!(
+        findings(&v)
+            .iter()
+            .filter(|f| f["rule_id"] == "LS603")
+            .count(),
+        3
+    );
+    // A database path that does not exist is a usage error naming it.
+    let out = lambdasec(&["scan", "examples/sam/insecure", "--osv-db", "no/such/db"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/db"));
+    // db info, text and JSON.
+    let out = lambdasec(&["db", "info", "--osv-db", "examples/osv"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("4 record(s) in use"), "{text}");
+    assert!(text.contains("ecosystems: PyPI 3, npm 1"), "{text}");
+    let out = lambdasec(&["db", "info", "--osv-db", "examples/osv", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["records"], 4);
+    assert_eq!(v["ecosystems"]["PyPI"], 3);
+    assert_eq!(v["error_count"], 0);
+    let out = lambdasec(&["db", "info"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--osv-db"));
+}
+
+#[test]
+fn cyclonedx_sbom_lists_every_function_with_its_packages() {
+    let out = lambdasec(&[
+        "scan",
+        "examples/sam/insecure",
+        "--format",
+        "cyclonedx",
+        "--osv-db",
+        "examples/osv",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("CycloneDX JSON");
+    assert_eq!(v["bomFormat"], "CycloneDX");
+    assert_eq!(v["specVersion"], "1.6");
+    let purls: BTreeSet<String> = v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["components"].as_array().cloned().unwrap_or_default())
+        .map(|p| p["purl"].as_str().unwrap().to_string())
+        .collect();
+    let want: BTreeSet<String> = [
+        "pkg:npm/lodash@4.17.20",
+        "pkg:pypi/pyyaml@5.3.1",
+        "pkg:pypi/requests@2.19.0",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    assert_eq!(purls, want);
+    assert_eq!(v["vulnerabilities"].as_array().unwrap().len(), 3);
+    // One file per function with --output DIR.
+    let dir = tempfile::tempdir().unwrap();
+    let out = lambdasec(&[
+        "scan",
+        "examples/sam/insecure",
+        "--format",
+        "cyclonedx",
+        "--output",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.code().is_some());
+    let mut files: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "{files:?}");
+    assert!(files.iter().all(|f| f.ends_with(".cdx.json")), "{files:?}");
+    for f in &files {
+        let v: Value = serde_json::from_slice(&std::fs::read(dir.path().join(f)).unwrap()).unwrap();
+        assert_eq!(v["metadata"]["component"]["type"], "application");
+    }
+}
