@@ -170,50 +170,11 @@ pub fn unsafe_name(raw: &[u8]) -> bool {
 /// files compress far better than 200:1 without being bombs).
 pub const RATIO_FLOOR: u64 = 1024 * 1024;
 
-/// A reader that fails once more than `ratio_limit` or `total_limit` bytes came through, and
-/// says which limit tripped.
-pub struct Guard<R> {
-    pub inner: R,
-    pub n: u64,
-    pub ratio_limit: u64,
-    pub total_limit: u64,
-    pub tripped: Option<Tripped>,
-}
-
-/// Which limit a [`Guard`] hit.
+/// Which limit a guarded reader hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tripped {
+enum Tripped {
     Ratio,
     Total,
-}
-
-impl<R> Guard<R> {
-    /// Guards an entry of `compressed` bytes with `remaining` bytes of total budget left.
-    pub fn new(inner: R, compressed: u64, max_ratio: u64, remaining: u64) -> Self {
-        Guard {
-            inner,
-            n: 0,
-            ratio_limit: compressed.saturating_mul(max_ratio).max(RATIO_FLOOR),
-            total_limit: remaining,
-            tripped: None,
-        }
-    }
-}
-
-impl<R: Read> Read for Guard<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.n += n as u64;
-        if self.n > self.ratio_limit {
-            self.tripped = Some(Tripped::Ratio);
-        } else if self.n > self.total_limit {
-            self.tripped = Some(Tripped::Total);
-        }
-        if self.tripped.is_some() {
-            return Err(io::Error::other("archive limit exceeded"));
-        }
-        Ok(n)
-    }
 }
 
 #[cfg(unix)]
@@ -349,11 +310,22 @@ impl Walker {
         if sel == Select::Stream {
             let mut o = DiskOpener {
                 path,
-                read: Rc::new(Cell::new(0)),
                 remaining: self.limits.max_total_bytes.saturating_sub(self.total),
+                read: Rc::new(Cell::new(0)),
+                tripped: Rc::new(Cell::new(None)),
             };
             v.stream(rel, meta, &mut o);
             self.total += o.read.get();
+            if o.tripped.get().is_some() {
+                v.problem(
+                    rel,
+                    format!(
+                        "more than {} bytes read in all; the rest was not read",
+                        self.limits.max_total_bytes
+                    ),
+                );
+                self.stopped = true;
+            }
             return;
         }
         let cap = match sel {
@@ -473,92 +445,55 @@ impl Walker {
                 self.stopped = true;
                 return;
             }
-            if sel == Select::Stream {
-                let remaining = self.limits.max_total_bytes.saturating_sub(self.total);
-                let mut o = ZipOpener {
-                    zip: &mut zip,
-                    index: i,
-                    ratio_limit: csize.saturating_mul(ratio).max(RATIO_FLOOR),
-                    remaining,
-                    read: Rc::new(Cell::new(0)),
-                    tripped: Rc::new(Cell::new(None)),
-                };
-                v.stream(&path, &meta, &mut o);
-                self.total += o.read.get();
-                match o.tripped.get() {
-                    Some(Tripped::Ratio) => {
-                        v.problem(
-                            &path,
-                            format!(
-                                "decompressed past {ratio} times its compressed size of {csize} bytes; possible zip bomb, nothing more read"
-                            ),
-                        );
-                        self.stopped = true;
-                        return;
-                    }
-                    Some(Tripped::Total) => {
-                        v.problem(
-                            &path,
-                            format!(
-                                "more than {} bytes read in all; the rest was not read",
-                                self.limits.max_total_bytes
-                            ),
-                        );
-                        self.stopped = true;
-                        return;
-                    }
-                    None => continue,
-                }
-            }
             let cap = match sel {
                 Select::Archive => self.limits.max_nested_bytes,
                 _ => self.limits.max_file_bytes,
             };
-            if size > cap {
+            if sel != Select::Stream && size > cap {
                 v.problem(
                     &path,
                     format!("{size} bytes, larger than the limit of {cap}; not read"),
                 );
                 continue;
             }
-            let remaining = self.limits.max_total_bytes.saturating_sub(self.total);
-            let mut buf = Vec::new();
-            let (res, tripped, n) = match zip.by_index(i) {
-                Ok(f) => {
-                    let mut g = Guard::new(f, csize, ratio, remaining);
-                    let res = (&mut g).take(cap + 1).read_to_end(&mut buf);
-                    (res.map(|_| ()), g.tripped, g.n)
-                }
-                Err(e) => (Err(io::Error::other(e)), None, 0),
+            let mut o = ZipOpener {
+                zip: &mut zip,
+                index: i,
+                ratio_limit: csize.saturating_mul(ratio).max(RATIO_FLOOR),
+                remaining: self.limits.max_total_bytes.saturating_sub(self.total),
+                read: Rc::new(Cell::new(0)),
+                tripped: Rc::new(Cell::new(None)),
             };
-            self.total += n;
-            match (res, tripped) {
-                (_, Some(Tripped::Ratio)) => {
-                    v.problem(
-                        &path,
-                        format!(
-                            "decompressed past {ratio} times its compressed size of {csize} bytes; possible zip bomb, nothing more read"
-                        ),
-                    );
-                    self.stopped = true;
-                    return;
-                }
-                (_, Some(Tripped::Total)) => {
-                    v.problem(
-                        &path,
-                        format!(
-                            "more than {} bytes read in all; the rest was not read",
-                            self.limits.max_total_bytes
-                        ),
-                    );
-                    self.stopped = true;
-                    return;
-                }
-                (Err(e), None) => {
-                    v.problem(&path, format!("cannot read: {e}"));
-                    continue;
-                }
-                (Ok(()), None) => {}
+            let mut buf = Vec::new();
+            let res = if sel == Select::Stream {
+                v.stream(&path, &meta, &mut o);
+                Ok(())
+            } else {
+                o.open()
+                    .and_then(|r| r.take(cap + 1).read_to_end(&mut buf))
+                    .map(|_| ())
+            };
+            self.total += o.read.get();
+            if let Some(t) = o.tripped.get() {
+                let message = match t {
+                    Tripped::Ratio => format!(
+                        "decompressed past {ratio} times its compressed size of {csize} bytes; possible zip bomb, nothing more read"
+                    ),
+                    Tripped::Total => format!(
+                        "more than {} bytes read in all; the rest was not read",
+                        self.limits.max_total_bytes
+                    ),
+                };
+                v.problem(&path, message);
+                self.stopped = true;
+                return;
+            }
+            if sel == Select::Stream {
+                continue;
+            }
+            if let Err(e) = res {
+                v.problem(&path, format!("cannot read: {e}"));
+                continue;
             }
             if buf.len() as u64 > cap {
                 v.problem(
@@ -580,40 +515,26 @@ impl Walker {
     }
 }
 
-/// Counts the bytes read through it into a shared cell, and fails past `remaining`.
-struct Counted<R> {
-    inner: R,
-    read: Rc<Cell<u64>>,
-    remaining: u64,
-    n: u64,
-}
-
-impl<R: Read> Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.n += n as u64;
-        self.read.set(self.read.get() + n as u64);
-        if self.n > self.remaining {
-            return Err(io::Error::other("total read limit exceeded"));
-        }
-        Ok(n)
-    }
-}
-
 struct DiskOpener<'a> {
     path: &'a Path,
-    read: Rc<Cell<u64>>,
     remaining: u64,
+    read: Rc<Cell<u64>>,
+    tripped: Rc<Cell<Option<Tripped>>>,
 }
 
 impl Opener for DiskOpener<'_> {
     fn open(&mut self) -> io::Result<Box<dyn Read + '_>> {
+        if self.tripped.get().is_some() {
+            return Err(io::Error::other("read limit exceeded"));
+        }
         let f = File::open(self.path)?;
-        Ok(Box::new(Counted {
+        Ok(Box::new(Guard {
             inner: BufReader::new(f),
-            read: self.read.clone(),
-            remaining: self.remaining.saturating_sub(self.read.get()),
             n: 0,
+            ratio_limit: u64::MAX,
+            total_limit: self.remaining,
+            read: self.read.clone(),
+            tripped: self.tripped.clone(),
         }))
     }
 }
@@ -627,8 +548,9 @@ struct ZipOpener<'a, R: Read + Seek> {
     tripped: Rc<Cell<Option<Tripped>>>,
 }
 
-/// A [`Guard`] that reports its trip into a shared cell.
-struct SharedGuard<R> {
+/// Fails the read once more than `ratio_limit` bytes (a zip bomb) or more than `total_limit`
+/// bytes in all came through, and records which limit tripped in a shared cell.
+struct Guard<R> {
     inner: R,
     n: u64,
     ratio_limit: u64,
@@ -637,7 +559,7 @@ struct SharedGuard<R> {
     tripped: Rc<Cell<Option<Tripped>>>,
 }
 
-impl<R: Read> Read for SharedGuard<R> {
+impl<R: Read> Read for Guard<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.tripped.get().is_some() {
             return Err(io::Error::other("archive limit exceeded"));
@@ -663,7 +585,7 @@ impl<R: Read + Seek> Opener for ZipOpener<'_, R> {
             return Err(io::Error::other("archive limit exceeded"));
         }
         let f = self.zip.by_index(self.index).map_err(io::Error::other)?;
-        Ok(Box::new(SharedGuard {
+        Ok(Box::new(Guard {
             inner: f,
             n: 0,
             ratio_limit: self.ratio_limit,

@@ -13,7 +13,7 @@ mod value;
 
 pub use finding::{Checklist, Finding, RuleMeta, Severity, VulnerabilityDetail};
 pub use inventory::*;
-pub use package::{CodeLocation, CodePackages, Ecosystem, Package, PackageVuln};
+pub use package::{Advisory, CodeLocation, CodePackages, Ecosystem, Package, PackageVuln};
 pub use suppress::parse_suppressions;
 pub use value::{name_index, name_key, Doc, Location, Piece, Unknown, Value, ValueList};
 

@@ -128,25 +128,40 @@ impl CodePackages {
     }
 }
 
-/// An installed package that matches a vulnerability advisory.
+/// One vulnerability as an advisory database describes it (its records that name each other
+/// merged).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PackageVuln {
-    /// Index into `Inventory::packages`.
-    pub code: usize,
-    /// Index into that entry's `packages`.
-    pub package: usize,
-    /// The advisory id (the record's own id; the others are in `aliases`).
+pub struct Advisory {
+    /// The id reported (a matching record's own id).
     pub id: String,
     /// Every other id of the same vulnerability (CVE, GHSA, PYSEC, ...), sorted.
     pub aliases: Vec<String>,
     pub summary: String,
-    /// Versions that fix it, from the matching ranges (empty: no fix is known).
+    /// Versions that fix it for the installed version's line (empty: no fix is known).
     pub fixed: Vec<String>,
     /// The CVSS base score, from the record's vector, when it has one.
     pub cvss_score: Option<f64>,
     pub cvss_vector: Option<String>,
     /// The advisory's own severity word (GHSA `database_specific.severity`), upper case.
     pub severity_label: Option<String>,
+}
+
+/// An installed package that matches a vulnerability advisory. Derefs to the [`Advisory`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PackageVuln {
+    /// Index into `Inventory::packages`.
+    pub code: usize,
+    /// Index into that entry's `packages`.
+    pub package: usize,
+    #[serde(flatten)]
+    pub advisory: Advisory,
+}
+
+impl std::ops::Deref for PackageVuln {
+    type Target = Advisory;
+    fn deref(&self) -> &Advisory {
+        &self.advisory
+    }
 }
 
 /// A distinct local code location (directory or archive) of the inventory, with the

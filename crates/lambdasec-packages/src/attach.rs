@@ -51,17 +51,11 @@ pub fn attach_vulns(inv: &mut Inventory, db: &Database) {
     let mut out = Vec::new();
     for (ci, code) in inv.packages.iter().enumerate() {
         for (pi, pkg) in code.packages.iter().enumerate() {
-            for hit in db.matches(pkg) {
+            for advisory in db.matches(pkg) {
                 out.push(PackageVuln {
                     code: ci,
                     package: pi,
-                    id: hit.id,
-                    aliases: hit.aliases,
-                    summary: hit.summary,
-                    fixed: hit.fixed,
-                    cvss_score: hit.cvss_score,
-                    cvss_vector: hit.cvss_vector,
-                    severity_label: hit.severity_label,
+                    advisory,
                 });
             }
         }

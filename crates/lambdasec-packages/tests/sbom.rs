@@ -3,8 +3,8 @@
 //! inventory says.
 
 use lambdasec_model::{
-    CodePackages, Ecosystem, Function, Inventory, Layer, LayerRef, Location, Package, PackageVuln,
-    SourceKind, Value,
+    Advisory, CodePackages, Ecosystem, Function, Inventory, Layer, LayerRef, Location, Package,
+    PackageVuln, SourceKind, Value,
 };
 use lambdasec_packages::sbom::{cyclonedx, cyclonedx_for_function};
 use serde_json::Value as Json;
@@ -145,13 +145,15 @@ fn log4shell(code: usize, package: usize) -> PackageVuln {
     PackageVuln {
         code,
         package,
-        id: "GHSA-jfh8-c2jp-5v3q".into(),
-        aliases: vec!["CVE-2021-44228".into()],
-        summary: "Remote code injection in Log4j".into(),
-        fixed: vec!["2.15.0".into()],
-        cvss_score: Some(10.0),
-        cvss_vector: Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H".into()),
-        severity_label: Some("CRITICAL".into()),
+        advisory: Advisory {
+            id: "GHSA-jfh8-c2jp-5v3q".into(),
+            aliases: vec!["CVE-2021-44228".into()],
+            summary: "Remote code injection in Log4j".into(),
+            fixed: vec!["2.15.0".into()],
+            cvss_score: Some(10.0),
+            cvss_vector: Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H".into()),
+            severity_label: Some("CRITICAL".into()),
+        },
     }
 }
 
@@ -459,13 +461,15 @@ fn shared_packages_are_merged_per_function_and_every_match_is_affected() {
     inv.package_vulns.push(PackageVuln {
         code: 1,
         package: 1,
-        id: "GO-2023-2102".into(),
-        aliases: vec!["CVE-2023-39325".into(), "GHSA-4374-p667-p6c8".into()],
-        summary: "HTTP/2 rapid reset can cause excessive work in net/http".into(),
-        fixed: vec!["1.20.10".into(), "1.21.3".into()],
-        cvss_score: None,
-        cvss_vector: None,
-        severity_label: Some("HIGH".into()),
+        advisory: Advisory {
+            id: "GO-2023-2102".into(),
+            aliases: vec!["CVE-2023-39325".into(), "GHSA-4374-p667-p6c8".into()],
+            summary: "HTTP/2 rapid reset can cause excessive work in net/http".into(),
+            fixed: vec!["1.20.10".into(), "1.21.3".into()],
+            cvss_score: None,
+            cvss_vector: None,
+            severity_label: Some("HIGH".into()),
+        },
     });
 
     let doc = assert_valid(&cyclonedx(&inv, "my-stack", "1.2.3"));
@@ -552,8 +556,8 @@ fn cvss_methods_follow_the_vector() {
         ("AV:N/AC:L/Au:N/C:P/I:P/A:P", 7.5, "CVSSv2", "high"),
     ] {
         let mut inv = inventory();
-        inv.package_vulns[0].cvss_vector = Some(vector.into());
-        inv.package_vulns[0].cvss_score = Some(score);
+        inv.package_vulns[0].advisory.cvss_vector = Some(vector.into());
+        inv.package_vulns[0].advisory.cvss_score = Some(score);
         let doc = assert_valid(&cyclonedx(&inv, "s", "0.1.0"));
         let rating = &doc["vulnerabilities"][0]["ratings"][0];
         assert_eq!(rating["method"], method, "{vector}");

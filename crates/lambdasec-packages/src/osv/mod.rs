@@ -24,7 +24,7 @@ pub use load::LoadStats;
 pub use record::Record;
 
 use crate::version::Version;
-use lambdasec_model::{Ecosystem, Package};
+use lambdasec_model::{Advisory, Ecosystem, Package};
 use record::{Affected, Range, SeverityEntry};
 use std::collections::HashMap;
 
@@ -39,21 +39,6 @@ pub struct Database {
     /// Every id of each alias group, sorted.
     group_ids: Vec<Vec<String>>,
     pub stats: LoadStats,
-}
-
-/// One vulnerability (an alias group) that an installed package has.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hit {
-    /// The id reported: the id of a matching record, a GHSA id when one matches.
-    pub id: String,
-    /// The group's other ids, sorted.
-    pub aliases: Vec<String>,
-    pub summary: String,
-    /// The first fixed version after the installed one, per matching range, sorted.
-    pub fixed: Vec<String>,
-    pub cvss_score: Option<f64>,
-    pub cvss_vector: Option<String>,
-    pub severity_label: Option<String>,
 }
 
 impl Database {
@@ -121,8 +106,9 @@ impl Database {
         self.records.is_empty()
     }
 
-    /// The vulnerabilities the installed package has, one per alias group, sorted by id.
-    pub fn matches(&self, pkg: &Package) -> Vec<Hit> {
+    /// The vulnerabilities the installed package has, one per alias group (records that name
+    /// each other), sorted by id; the id is a matching record's own, a GHSA id when one matches.
+    pub fn matches(&self, pkg: &Package) -> Vec<Advisory> {
         let Some(entries) = self.index.get(&(pkg.ecosystem, pkg.name.clone())) else {
             return Vec::new();
         };
@@ -145,7 +131,7 @@ impl Database {
                 None => by_group.push((g, vec![ri], fixed)),
             }
         }
-        let mut hits: Vec<Hit> = by_group
+        let mut hits: Vec<Advisory> = by_group
             .into_iter()
             .map(|(g, recs, mut fixed)| self.hit(g, &recs, pkg.ecosystem, &mut fixed))
             .collect();
@@ -153,7 +139,7 @@ impl Database {
         hits
     }
 
-    fn hit(&self, g: u32, recs: &[u32], eco: Ecosystem, fixed: &mut Vec<String>) -> Hit {
+    fn hit(&self, g: u32, recs: &[u32], eco: Ecosystem, fixed: &mut Vec<String>) -> Advisory {
         let ids = &self.group_ids[g as usize];
         // Reported id: a matching record's own id (GHSA first), so the id always names a
         // record that says this package is affected.
@@ -212,7 +198,7 @@ impl Database {
             }
         }
         sort_versions(eco, fixed);
-        Hit {
+        Advisory {
             id,
             aliases,
             summary,

@@ -98,44 +98,41 @@ impl Rule for VulnerableDependency {
                 cvss_score: v.cvss_score,
                 cvss_vector: v.cvss_vector.clone(),
             };
-            // Whose code: the function's own, or a layer's (reported for each user).
-            let mut owners: Vec<(usize, String)> = code
-                .functions
-                .iter()
-                .map(|&fi| (fi, "deployment package".to_string()))
-                .collect();
+            // Whose code: the function's own, or a layer's (reported for each function that
+            // uses it; a layer no scanned function uses is reported on its own).
+            let mut owners: Vec<(Option<usize>, String, &str)> = Vec::new();
+            for &fi in &code.functions {
+                let f = &cx.inv.functions[fi];
+                let whose = format!(
+                    "the deployment package of function {}",
+                    crate::function_label(f)
+                );
+                owners.push((Some(fi), whose, &f.id));
+            }
             for &li in &code.layers {
                 let l = &cx.inv.layers[li];
-                for fi in crate::layers::users_of_layer(cx, li) {
-                    owners.push((fi, format!("layer {}", l.name.display())));
+                let users = crate::layers::users_of_layer(cx, li);
+                if users.is_empty() {
+                    owners.push((None, format!("layer {}", l.name.display()), &l.id));
                 }
-            }
-            if owners.is_empty() {
-                // A layer no scanned function uses: still worth knowing.
-                for &li in &code.layers {
-                    let l = &cx.inv.layers[li];
-                    let message = format!(
-                        "{} {} ({}) in layer {} has {ids}{summary}; {fix}",
-                        pkg.name,
-                        pkg.version,
-                        pkg.ecosystem.osv_name(),
-                        l.name.display()
+                for fi in users {
+                    let f = &cx.inv.functions[fi];
+                    let whose = format!(
+                        "layer {} of function {}",
+                        l.name.display(),
+                        crate::function_label(f)
                     );
-                    out.push_with(severity, message, &l.id, None, &loc);
-                    out.set_vulnerability(detail.clone());
+                    owners.push((Some(fi), whose, &f.id));
                 }
-                continue;
             }
-            for (fi, whose) in owners {
-                let f = &cx.inv.functions[fi];
+            for (fi, whose, resource) in owners {
                 let message = format!(
-                    "{} {} ({}) in the {whose} of function {} has {ids}{summary}; {fix}",
+                    "{} {} ({}) in {whose} has {ids}{summary}; {fix}",
                     pkg.name,
                     pkg.version,
                     pkg.ecosystem.osv_name(),
-                    crate::function_label(f)
                 );
-                out.push_with(severity, message, &f.id, Some(fi), &loc);
+                out.push_with(severity, message, resource, fi, &loc);
                 out.set_vulnerability(detail.clone());
             }
         }
