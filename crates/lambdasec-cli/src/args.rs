@@ -18,6 +18,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 pub enum Command {
     /// Scan paths (default: the current directory).
@@ -32,6 +34,43 @@ pub enum Command {
     /// The offline vulnerability database.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Read a live AWS account into a snapshot file, to scan later (`lambdasec scan FILE`).
+    Collect(CollectArgs),
+}
+
+/// Which AWS account and regions to read.
+#[derive(Args, Clone, Debug, Default)]
+pub struct AwsArgs {
+    /// Read the live AWS account (credentials as for the AWS CLI: environment, profiles, SSO).
+    #[arg(long)]
+    pub aws: bool,
+    /// AWS profile (default: AWS_PROFILE or the default profile).
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// Region to read (repeatable; default: the configured region).
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Read every region enabled for the account.
+    #[arg(long, conflicts_with = "regions")]
+    pub all_regions: bool,
+    /// Concurrent API calls per region.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub concurrency: usize,
+}
+
+#[derive(Args)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// The snapshot file to write.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Keep environment variable values in clear in the snapshot (default: only what the
+    /// secret detectors found in them, redacted).
+    #[arg(long)]
+    pub include_secrets: bool,
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Subcommand)]
@@ -65,9 +104,11 @@ pub enum Format {
 
 #[derive(Args)]
 pub struct ScanArgs {
-    /// Files or directories to scan.
+    /// Files or directories to scan (account snapshots included).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub aws: AwsArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,

@@ -15,6 +15,8 @@ pub struct Inputs {
     pub plans: Vec<PathBuf>,
     /// CloudFormation, SAM, CDK output and Serverless Framework templates.
     pub templates: Vec<PathBuf>,
+    /// Account snapshots written by `lambdasec collect`.
+    pub snapshots: Vec<PathBuf>,
     pub errors: Vec<SourceError>,
 }
 
@@ -55,7 +57,9 @@ fn classify(path: &Path, inputs: &mut Inputs) {
     // A plan that is broken further down is still a plan: scanning it reports the error.
     let looks_like_plan = head.contains("\"format_version\"")
         && (head.contains("\"planned_values\"") || head.contains("\"terraform_version\""));
-    if is_json && (looks_like_plan || lambdasec_terraform::plan::is_plan_json(&head)) {
+    if is_json && lambdasec_aws::snapshot::Snapshot::is_snapshot(&head) {
+        inputs.snapshots.push(path.to_path_buf());
+    } else if is_json && (looks_like_plan || lambdasec_terraform::plan::is_plan_json(&head)) {
         inputs.plans.push(path.to_path_buf());
     } else if is_template && lambdasec_cloudformation::scan::sniff(&head) {
         inputs.templates.push(path.to_path_buf());

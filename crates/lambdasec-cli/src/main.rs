@@ -6,6 +6,7 @@
 mod args;
 mod config;
 mod discover;
+mod live;
 mod scan;
 
 use clap::Parser;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         args::Command::Rules(a) => scan::list_rules(a),
         args::Command::Explain { rule } => scan::explain(&rule),
         args::Command::Db(args::DbCommand::Info(a)) => scan::db_info(a),
+        args::Command::Collect(a) => live::run_collect(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

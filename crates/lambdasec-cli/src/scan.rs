@@ -74,6 +74,24 @@ fn read_path(
     for t in templates {
         inv.merge(t);
     }
+    for p in &inputs.snapshots {
+        let rel = p
+            .strip_prefix(&inputs.root)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .into_owned();
+        match std::fs::read_to_string(p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| lambdasec_aws::snapshot::Snapshot::from_json(&t))
+        {
+            Ok(snap) => inv.merge(lambdasec_aws::build::inventory(&snap)),
+            Err(e) => inv.errors.push(lambdasec_model::SourceError {
+                file: rel,
+                line: None,
+                message: format!("not a readable account snapshot: {e}"),
+            }),
+        }
+    }
     // The code the functions and layers point at (LS204).
     lambdasec_secrets::attach::attach_code_secrets(&mut inv, &inputs.root, &Default::default());
     // The packages inside that code, and their known vulnerabilities (LS603, SBOM).
@@ -313,9 +331,23 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         args.osv_db.clone()
     };
     let db = load_db(&db_paths, args.quiet)?;
-    let multi = paths.len() > 1;
     let mut findings: Vec<Finding> = Vec::new();
     let mut all = Inventory::default();
+    if args.aws.aws {
+        let snap = crate::live::collect(&args.aws, args.quiet, false)?;
+        let mut inv = lambdasec_aws::build::inventory(&snap);
+        if let Some(db) = &db {
+            lambdasec_packages::attach::attach_vulns(&mut inv, db);
+        }
+        findings = lambdasec_rules::run(&inv, &rule_config, &selection);
+        all.merge(inv);
+    }
+    let paths: Vec<PathBuf> = if args.aws.aws && args.paths.is_empty() {
+        Vec::new()
+    } else {
+        paths
+    };
+    let multi = paths.len() > 1;
     for path in &paths {
         let mut inv = read_path(path, &cfg.exclude, &parameters, db.as_ref())?;
         let mut f = lambdasec_rules::run(&inv, &rule_config, &selection);

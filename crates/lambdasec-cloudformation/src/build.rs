@@ -876,6 +876,7 @@ impl<'a> Builder<'a> {
                                 Some(EnvVar {
                                     name: k.name.clone(),
                                     value: str_of(&lv)?,
+                                    withheld: None,
                                 })
                             })
                             .collect(),
@@ -891,6 +892,7 @@ impl<'a> Builder<'a> {
                                         loc: vars.loc.clone(),
                                         node: None,
                                     })?,
+                                    withheld: None,
                                 })
                             })
                             .collect(),

@@ -50,6 +50,24 @@ pub enum SourceKind {
 pub struct EnvVar {
     pub name: String,
     pub value: Value<String>,
+    /// The value was withheld (an account snapshot without secrets): what the secret
+    /// detectors found in it when it was collected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<WithheldDetection>,
+}
+
+/// A secret found in a value that is not kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct WithheldDetection {
+    /// Detector id, e.g. `aws-access-key-id`.
+    pub detector: String,
+    pub description: String,
+    /// `placeholder`, `likely` or `certain`.
+    pub confidence: String,
+    /// Never the whole secret.
+    pub redacted: String,
+    /// Only the variable's name says secret (a literal under a sensitive name).
+    pub by_name: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

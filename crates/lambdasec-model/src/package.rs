@@ -1,9 +1,9 @@
 //! Packages found inside deployment packages and layers, and the advisories they match.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A package ecosystem, as OSV names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Ecosystem {
     #[serde(rename = "PyPI")]
     PyPI,
@@ -87,7 +87,7 @@ impl Ecosystem {
 }
 
 /// One installed package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Package {
     pub ecosystem: Ecosystem,
     /// Normalised per [`Ecosystem::normalize_name`]; Maven as `group:artifact`.

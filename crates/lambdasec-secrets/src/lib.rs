@@ -63,6 +63,26 @@ pub fn scan_assignment(name: &str, value: &str) -> Vec<Detection> {
     engine::scan_assignment(name, value)
 }
 
+/// The detector that reports a literal under a sensitive name (`DB_PASSWORD=hunter2`).
+pub const NAME_LITERAL_DETECTOR: &str = "sensitive-name-literal";
+
+/// The strongest finding in an assignment: the strongest detection by content, else the
+/// literal-under-a-sensitive-name one; the flag says the name alone decided.
+pub fn strongest_in_assignment(name: &str, value: &str) -> Option<(Detection, bool)> {
+    let found = scan_assignment(name, value);
+    let content = found
+        .iter()
+        .filter(|d| d.detector != NAME_LITERAL_DETECTOR)
+        .max_by_key(|d| d.confidence);
+    match content {
+        Some(d) => Some((d.clone(), false)),
+        None => found
+            .into_iter()
+            .find(|d| d.detector == NAME_LITERAL_DETECTOR)
+            .map(|d| (d, true)),
+    }
+}
+
 /// Free text (a code file): every detector that does not need a name; assignments like
 /// `password = "x"` / `API_KEY: x` inside the text are recognised too.
 pub fn scan_text(text: &str) -> Vec<Detection> {

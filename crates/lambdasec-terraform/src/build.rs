@@ -291,6 +291,7 @@ impl<'i> Builder<'i> {
                                     Some(EnvVar {
                                         name: k.clone(),
                                         value: str_of(v, &a.loc)?,
+                                        withheld: None,
                                     })
                                 })
                                 .collect(),

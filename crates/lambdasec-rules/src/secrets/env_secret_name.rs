@@ -44,7 +44,7 @@ impl Rule for EnvSecretName {
                     "environment variable {} of function {} is named like a secret and holds a literal value ({})",
                     hit.var.name,
                     crate::function_label(f),
-                    hit.detection.redacted(hit.value)
+                    hit.redacted
                 );
                 super::report(out, fi, f, hit, message);
             }

@@ -47,8 +47,8 @@ impl Rule for EnvSecretValue {
                     "environment variable {} of function {} holds {} ({})",
                     hit.var.name,
                     crate::function_label(f),
-                    hit.detection.description,
-                    hit.detection.redacted(hit.value)
+                    hit.description,
+                    hit.redacted
                 );
                 super::report(out, fi, f, hit, message);
             }

@@ -6,52 +6,53 @@ pub mod env_without_cmk;
 pub mod secret_in_code;
 
 use lambdasec_model::{EnvVar, Function, Location, Severity, Value};
-use lambdasec_secrets::{Confidence, Detection};
-
-/// The detector that reports a literal under a sensitive name (`DB_PASSWORD=hunter2`): LS202,
-/// where every other detector is LS201.
-const NAME_LITERAL_DETECTOR: &str = "sensitive-name-literal";
+use lambdasec_secrets::Confidence;
 
 /// The strongest finding in one environment variable.
 pub(crate) struct EnvHit<'a> {
     pub var: &'a EnvVar,
-    pub value: &'a str,
     pub loc: &'a Location,
-    pub detection: Detection,
+    pub description: String,
+    pub confidence: Confidence,
+    /// The secret, redacted.
+    pub redacted: String,
     /// Only the name says secret (LS202); otherwise the content does (LS201).
     pub by_name: bool,
 }
 
-/// Each known environment variable of `f` that holds a secret, scanned once: the strongest
-/// content detection, else the literal-under-a-sensitive-name one.
+/// Each environment variable of `f` that holds a secret, scanned once: the strongest content
+/// detection, else the literal-under-a-sensitive-name one. A value withheld from an account
+/// snapshot brings the detection made when it was collected.
 pub(crate) fn env_hits(f: &Function) -> Vec<EnvHit<'_>> {
     let Some(vars) = f.environment.get() else {
         return Vec::new();
     };
     vars.iter()
         .filter_map(|var| {
+            if let Some(w) = &var.withheld {
+                return Some(EnvHit {
+                    var,
+                    loc: var.value.loc(),
+                    description: w.description.clone(),
+                    confidence: match w.confidence.as_str() {
+                        "certain" => Confidence::Certain,
+                        "likely" => Confidence::Likely,
+                        _ => Confidence::Placeholder,
+                    },
+                    redacted: w.redacted.clone(),
+                    by_name: w.by_name,
+                });
+            }
             let Value::Known { value, loc } = &var.value else {
                 return None;
             };
-            let found = lambdasec_secrets::scan_assignment(&var.name, value);
-            let content = found
-                .iter()
-                .filter(|d| d.detector != NAME_LITERAL_DETECTOR)
-                .max_by_key(|d| d.confidence);
-            let (detection, by_name) = match content {
-                Some(d) => (d.clone(), false),
-                None => (
-                    found
-                        .into_iter()
-                        .find(|d| d.detector == NAME_LITERAL_DETECTOR)?,
-                    true,
-                ),
-            };
+            let (d, by_name) = lambdasec_secrets::strongest_in_assignment(&var.name, value)?;
             Some(EnvHit {
                 var,
-                value,
                 loc,
-                detection,
+                description: d.description.to_string(),
+                confidence: d.confidence,
+                redacted: d.redacted(value),
                 by_name,
             })
         })
@@ -66,7 +67,7 @@ pub(crate) fn report(
     hit: &EnvHit,
     message: String,
 ) {
-    if hit.detection.confidence == Confidence::Placeholder {
+    if hit.confidence == Confidence::Placeholder {
         out.push_with(
             Severity::Info,
             format!("{message}, which looks like a placeholder"),
@@ -96,9 +97,9 @@ pub(crate) fn secret_of(cx: &crate::Context, fi: usize) -> Option<String> {
 pub(crate) fn secret_in_env(f: &Function) -> Option<String> {
     env_hits(f)
         .into_iter()
-        .find(|h| h.detection.confidence > Confidence::Placeholder)
+        .find(|h| h.confidence > Confidence::Placeholder)
         .map(|h| {
             let rule = if h.by_name { "LS202" } else { "LS201" };
-            format!("{} in {} ({rule})", h.detection.description, h.var.name)
+            format!("{} in {} ({rule})", h.description, h.var.name)
         })
 }

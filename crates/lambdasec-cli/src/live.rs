@@ -1,0 +1,49 @@
+//! `scan --aws` and `collect`: reading a live account through `lambdasec-aws`.
+
+use crate::args::{AwsArgs, CollectArgs};
+use lambdasec_aws::snapshot::Snapshot;
+
+/// Collects the account; environment values are replaced by what the secret detectors found
+/// in them unless `keep_secrets`.
+pub fn collect(a: &AwsArgs, quiet: bool, keep_secrets: bool) -> Result<Snapshot, String> {
+    let opts = lambdasec_aws::collect::Options {
+        profile: a.profile.clone(),
+        regions: a.regions.clone(),
+        all_regions: a.all_regions,
+        concurrency: a.concurrency,
+    };
+    let start = std::time::Instant::now();
+    let mut snap = lambdasec_aws::collect::collect(&opts)?;
+    if !keep_secrets {
+        snap.withhold_secrets();
+    }
+    if !quiet {
+        let functions: usize = snap.regions.iter().map(|r| r.functions.len()).sum();
+        eprintln!(
+            "lambdasec: read {functions} function(s) in {} region(s) of account {} in {:.1} s{}",
+            snap.regions.len(),
+            snap.account.as_deref().unwrap_or("?"),
+            start.elapsed().as_secs_f64(),
+            if snap.errors.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {} call(s) failed (see \"errors\" in the report)",
+                    snap.errors.len()
+                )
+            }
+        );
+    }
+    Ok(snap)
+}
+
+/// `lambdasec collect`.
+pub fn run_collect(args: CollectArgs) -> Result<u8, String> {
+    if !args.aws.aws {
+        return Err("collect reads a live account: pass --aws".into());
+    }
+    let snap = collect(&args.aws, args.quiet, args.include_secrets)?;
+    std::fs::write(&args.output, snap.to_json())
+        .map_err(|e| format!("cannot write {}: {e}", args.output.display()))?;
+    Ok(0)
+}
