@@ -9,6 +9,7 @@
 //! API answer 404 with an HTML body: treated as "not available", with a fallback where one
 //! exists (`ListFunctionUrlConfigs` → `GetFunctionUrlConfig`).
 
+use crate::code::CodeSource;
 use crate::snapshot::*;
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -26,6 +27,8 @@ pub struct Options {
     pub all_regions: bool,
     /// Concurrent API calls per region (default 8).
     pub concurrency: usize,
+    /// Whether (and from where) to read the functions' and layers' code.
+    pub code: crate::code::CodeSource,
 }
 
 /// Collects a snapshot (values of environment variables included: the caller withholds them
@@ -266,7 +269,7 @@ async fn collect_async(opts: &Options) -> Result<Snapshot, String> {
     let mut role_arns = BTreeSet::new();
     for region in &regions {
         let cfg = load_config(opts, Some(region)).await;
-        let r = collect_region(&cfg, region, concurrency, &errors).await;
+        let r = collect_region(&cfg, region, concurrency, &opts.code, &errors).await;
         for f in &r.functions {
             if let Some(role) = &f.role {
                 role_arns.insert(role.clone());
@@ -289,6 +292,7 @@ async fn collect_region(
     cfg: &SdkConfig,
     region: &str,
     concurrency: usize,
+    code: &CodeSource,
     errors: &Errors,
 ) -> RegionSnapshot {
     let lambda = aws_sdk_lambda::Client::new(cfg);
@@ -312,9 +316,10 @@ async fn collect_region(
         let sem = sem.clone();
         let errors = errors.clone();
         let region = region.to_string();
+        let code = code.clone();
         tasks.spawn(async move {
             let _permit = sem.acquire_owned().await;
-            (i, function(&lambda, &region, c, &errors).await)
+            (i, function(&lambda, &region, c, &code, &errors).await)
         });
     }
     let mut functions: Vec<(usize, FunctionSnap)> = Vec::new();
@@ -330,7 +335,7 @@ async fn collect_region(
     let layer_arns: BTreeSet<&String> = functions.iter().flat_map(|f| f.layers.iter()).collect();
     let mut layers = Vec::new();
     for arn in layer_arns {
-        if let Some(l) = layer(&lambda, region, arn, errors).await {
+        if let Some(l) = layer(&lambda, region, arn, code, errors).await {
             layers.push(l);
         }
     }
@@ -466,6 +471,7 @@ async fn function(
     lambda: &aws_sdk_lambda::Client,
     region: &str,
     c: aws_sdk_lambda::types::FunctionConfiguration,
+    code: &CodeSource,
     errors: &Errors,
 ) -> FunctionSnap {
     let name = c.function_name().unwrap_or_default().to_string();
@@ -680,7 +686,70 @@ async fn function(
             policy,
         });
     }
+    let is_zip = f.package_type.as_deref() != Some("Image");
+    f.code = match code {
+        CodeSource::None => None,
+        _ if !is_zip => None,
+        CodeSource::Dir(dir) => match crate::code::local(dir, &name) {
+            Some(p) => Some(scan_code(p, r, &arn, errors).await),
+            None => {
+                let msg = format!("no {name}.zip or {name}/ in {}", dir.display());
+                errors.push(r, "code", res, msg);
+                None
+            }
+        },
+        CodeSource::Download => {
+            let location = call!(
+                errors,
+                r,
+                "lambda:GetFunction",
+                res,
+                lambda.get_function().function_name(&arn).send()
+            )
+            .and_then(|o| o.code().and_then(|c| c.location()).map(str::to_string));
+            match location {
+                Some(url) => fetch_and_scan(&url, r, &arn, errors).await,
+                None => None,
+            }
+        }
+    };
     f
+}
+
+/// Scans local code on a blocking thread; problems become errors naming the owner.
+async fn scan_code(
+    path: std::path::PathBuf,
+    region: Option<&str>,
+    owner: &str,
+    errors: &Errors,
+) -> CodeScanSnap {
+    let (snap, problems) = tokio::task::spawn_blocking(move || crate::code::scan(&path))
+        .await
+        .unwrap_or_default();
+    for p in problems {
+        errors.push(region, "code", Some(owner), p);
+    }
+    snap
+}
+
+/// Downloads a package to a temporary file, scans it and deletes it.
+async fn fetch_and_scan(
+    url: &str,
+    region: Option<&str>,
+    owner: &str,
+    errors: &Errors,
+) -> Option<CodeScanSnap> {
+    match crate::code::download(url).await {
+        Ok(file) => {
+            let snap = scan_code(file.path().to_path_buf(), region, owner, errors).await;
+            drop(file);
+            Some(snap)
+        }
+        Err(e) => {
+            errors.push(region, "code download", Some(owner), e);
+            None
+        }
+    }
 }
 
 fn cors(c: &aws_sdk_lambda::types::Cors) -> CorsSnap {
@@ -695,6 +764,7 @@ async fn layer(
     lambda: &aws_sdk_lambda::Client,
     region: &str,
     arn: &str,
+    code: &CodeSource,
     errors: &Errors,
 ) -> Option<LayerSnap> {
     // arn:aws:lambda:region:account:layer:name:version
@@ -728,6 +798,24 @@ async fn layer(
         .and_then(|o| o.policy().and_then(decode_policy)),
         None => None,
     };
+    let code = match code {
+        CodeSource::None => None,
+        CodeSource::Dir(dir) => {
+            let file = format!("{name}-{}", version.unwrap_or_default());
+            match crate::code::local(dir, &file) {
+                Some(p) => Some(scan_code(p, Some(region), arn, errors).await),
+                None => {
+                    let msg = format!("no {file}.zip or {file}/ in {}", dir.display());
+                    errors.push(Some(region), "code", Some(arn), msg);
+                    None
+                }
+            }
+        }
+        CodeSource::Download => match out.content().and_then(|c| c.location()) {
+            Some(url) => fetch_and_scan(url, Some(region), arn, errors).await,
+            None => None,
+        },
+    };
     Some(LayerSnap {
         arn: arn.to_string(),
         name,
@@ -737,7 +825,7 @@ async fn layer(
             .map(|r| r.as_str().to_string())
             .collect(),
         policy,
-        code: None,
+        code,
     })
 }
 

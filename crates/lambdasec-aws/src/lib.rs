@@ -9,5 +9,7 @@
 
 pub mod build;
 #[cfg(feature = "live")]
+pub mod code;
+#[cfg(feature = "live")]
 pub mod collect;
 pub mod snapshot;

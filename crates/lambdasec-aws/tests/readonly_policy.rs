@@ -1,6 +1,7 @@
 //! `docs/lambdasec-readonly-policy.json` allows every API call the collector makes (each
 //! call is labelled with its IAM action in `src/collect.rs`), judged by lambdasec's own IAM
-//! evaluator, and nothing that writes.
+//! evaluator, and nothing that writes or invokes. (`lambda:GetFunction` is used only by
+//! `--download-code`.)
 
 use lambdasec_iam::condition::RequestContext;
 use lambdasec_iam::eval::{evaluate, Decision, PolicySet};
@@ -57,7 +58,7 @@ fn the_documented_policy_allows_every_call_and_only_reads() {
     }
     for action in [
         "lambda:UpdateFunctionConfiguration",
-        "lambda:GetFunction",
+        "lambda:InvokeFunction",
         "iam:PutRolePolicy",
         "ec2:AuthorizeSecurityGroupEgress",
     ] {

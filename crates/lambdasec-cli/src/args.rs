@@ -56,6 +56,14 @@ pub struct AwsArgs {
     /// Concurrent API calls per region.
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub concurrency: usize,
+    /// Download each function's deployment package and each layer (pre-signed URLs; needs
+    /// lambda:GetFunction) and scan them for secrets (LS204) and packages (LS603, SBOM).
+    #[arg(long, conflicts_with = "code_dir")]
+    pub download_code: bool,
+    /// Scan the code from local build artifacts instead: DIR/<function name>.zip (or a
+    /// directory of that name) and DIR/<layer name>-<version>.zip.
+    #[arg(long, value_name = "DIR")]
+    pub code_dir: Option<PathBuf>,
 }
 
 #[derive(Args)]

@@ -11,6 +11,11 @@ pub fn collect(a: &AwsArgs, quiet: bool, keep_secrets: bool) -> Result<Snapshot,
         regions: a.regions.clone(),
         all_regions: a.all_regions,
         concurrency: a.concurrency,
+        code: match (&a.code_dir, a.download_code) {
+            (Some(dir), _) => lambdasec_aws::code::CodeSource::Dir(dir.clone()),
+            (None, true) => lambdasec_aws::code::CodeSource::Download,
+            (None, false) => lambdasec_aws::code::CodeSource::None,
+        },
     };
     let start = std::time::Instant::now();
     let mut snap = lambdasec_aws::collect::collect(&opts)?;
