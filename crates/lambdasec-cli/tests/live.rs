@@ -252,14 +252,17 @@ fn two_thousand_functions_in_two_regions() {
 }
 
 /// A Lambda endpoint that serves `ListFunctions` in pages of 50 (moto returns one page
-/// whatever `MaxItems` says) and 404 with an HTML body for everything else, as an emulator
-/// without the API would; the other services are moto's.
+/// whatever `MaxItems` says), throttles the first request (429 TooManyRequestsException, to be
+/// retried), refuses `GetPolicy` (403 AccessDeniedException, to be reported), and answers 404
+/// with an HTML body for everything else, as an emulator without the API would; the other
+/// services are moto's.
 fn canned_lambda(total: usize) -> (String, std::thread::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let handle = std::thread::spawn(move || {
         listener.set_nonblocking(false).unwrap();
         let idle = Duration::from_secs(20);
+        let mut requests = 0usize;
         loop {
             listener.set_nonblocking(true).unwrap();
             let deadline = Instant::now() + idle;
@@ -292,7 +295,21 @@ fn canned_lambda(total: usize) -> (String, std::thread::JoinHandle<()>) {
             let mut body = vec![0u8; len];
             let _ = reader.read_exact(&mut body);
             let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
-            let (status, ctype, body) = if path.starts_with("/2015-03-31/functions")
+            requests += 1;
+            let (status, ctype, body) = if requests == 1 {
+                (
+                    "429 Too Many Requests\r\nx-amzn-errortype: TooManyRequestsException",
+                    "application/json",
+                    r#"{"message":"Rate exceeded","Reason":"CallerRateLimitExceeded"}"#.to_string(),
+                )
+            } else if path.contains("/policy") {
+                (
+                    "403 Forbidden\r\nx-amzn-errortype: AccessDeniedException",
+                    "application/json",
+                    r#"{"Message":"User is not authorized to perform: lambda:GetPolicy"}"#
+                        .to_string(),
+                )
+            } else if path.starts_with("/2015-03-31/functions")
                 && !path["/2015-03-31/functions".len()..]
                     .trim_start_matches('/')
                     .contains('/')
@@ -374,6 +391,58 @@ fn list_functions_is_paginated() {
     assert_eq!(names.len(), 120, "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(names.first().map(String::as_str), Some("paged-0000"));
     assert_eq!(names.last().map(String::as_str), Some("paged-0119"));
+    // The throttled first page was retried; each refused GetPolicy is an error entry that
+    // names the permission, and the scan went on.
+    let denied: Vec<&Value> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            e["message"]
+                .as_str()
+                .unwrap()
+                .contains("access denied; grant lambda:GetPolicy")
+        })
+        .collect();
+    assert_eq!(denied.len(), 120, "{}", v["errors"]);
+}
+
+#[test]
+fn all_regions_are_read() {
+    let moto = Moto::start();
+    moto.setup(&["eu-west-1", "3"]);
+    moto.setup(&["ap-southeast-2", "2"]);
+    let out = moto.lambdasec(&[
+        "scan",
+        "--aws",
+        "--all-regions",
+        "--format",
+        "json",
+        "--today",
+        "2026-11-25",
+    ]);
+    let v = json(&out);
+    let regions: BTreeSet<String> = v["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f["function"]
+                .as_str()
+                .unwrap()
+                .split(':')
+                .nth(3)
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(v["functions"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        regions,
+        ["ap-southeast-2".to_string(), "eu-west-1".to_string()]
+            .into_iter()
+            .collect()
+    );
 }
 
 /// Recorded data for what moto cannot show (see the module comment): another account's layer
