@@ -340,16 +340,11 @@ async fn collect_region(
         }
     }
     let ec2 = aws_sdk_ec2::Client::new(cfg);
-    let sg_ids: BTreeSet<String> = functions
-        .iter()
-        .filter_map(|f| f.vpc.as_ref())
-        .flat_map(|v| v.security_group_ids.iter().cloned())
-        .collect();
-    let subnet_ids: BTreeSet<String> = functions
-        .iter()
-        .filter_map(|f| f.vpc.as_ref())
-        .flat_map(|v| v.subnet_ids.iter().cloned())
-        .collect();
+    let (mut sg_ids, mut subnet_ids) = (BTreeSet::new(), BTreeSet::new());
+    for v in functions.iter().filter_map(|f| f.vpc.as_ref()) {
+        sg_ids.extend(v.security_group_ids.iter().cloned());
+        subnet_ids.extend(v.subnet_ids.iter().cloned());
+    }
     let mut security_groups = Vec::new();
     let sg_ids: Vec<String> = sg_ids.into_iter().collect();
     for chunk in sg_ids.chunks(100) {
