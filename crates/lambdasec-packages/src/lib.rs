@@ -5,7 +5,9 @@
 //!   without extracting anything to disk and with limits against hostile archives.
 //! - [`osv`]: an offline OSV database (directories of records or `all.zip` exports) and
 //!   matching per the OSV schema, with per-ecosystem version ordering ([`version`]).
+//! - [`binary`]: the modules recorded in Go and `cargo auditable` Rust binaries.
 //! - [`attach`]: both, over the code locations of an inventory, with results recorded on it.
+//! - [`sbom`]: a CycloneDX 1.6 SBOM of the inventory, or of one function.
 
 pub mod attach;
 pub mod binary;
