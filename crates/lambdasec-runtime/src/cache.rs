@@ -217,6 +217,30 @@ impl<S: Source> Cache<S> {
         }
     }
 
+    /// Runs `op` with the value of `id`; when it fails with an authentication error (as
+    /// `is_auth_failure` judges: the downstream service rejected a rotated credential),
+    /// re-reads the value once ([`Cache::refresh_after_auth_failure`]) and runs `op` again.
+    /// The outer error is the cache's; the inner result is `op`'s.
+    pub async fn with_auth_retry<T, E, F, Fut>(
+        &self,
+        id: &str,
+        is_auth_failure: impl Fn(&E) -> bool,
+        mut op: F,
+    ) -> Result<Result<T, E>, CacheError>
+    where
+        F: FnMut(SecretString) -> Fut,
+        Fut: std::future::Future<Output = Result<T, E>>,
+    {
+        let value = self.get(id).await?;
+        match op(value).await {
+            Err(e) if is_auth_failure(&e) => {
+                let value = self.refresh_after_auth_failure(id).await?;
+                Ok(op(value).await)
+            }
+            other => Ok(other),
+        }
+    }
+
     /// Loads every id now (at cold start, outside the handler); the first error is returned.
     pub async fn prefetch(&self, ids: &[&str]) -> Result<(), CacheError> {
         for id in ids {

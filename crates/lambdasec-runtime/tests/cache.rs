@@ -207,3 +207,41 @@ async fn values_handed_out_never_reach_the_logs() {
         }
     }
 }
+
+#[tokio::test]
+async fn one_retry_with_a_fresh_value_after_a_downstream_auth_failure() {
+    let src = Scripted::new("old-password-123");
+    let cache = Cache::new(src.clone());
+    cache.get("db").await.unwrap();
+    // Rotated behind the cache's back; the database now only accepts the new password.
+    src.set("new-password-456", "v2");
+    let attempts = AtomicUsize::new(0);
+    let login = |p: SecretString| {
+        attempts.fetch_add(1, Ordering::SeqCst);
+        let ok = p.expose_secret() == "new-password-456";
+        async move {
+            if ok {
+                Ok("connected")
+            } else {
+                Err("authentication failed")
+            }
+        }
+    };
+    let r = cache
+        .with_auth_retry("db", |e: &&str| e.starts_with("authentication"), login)
+        .await
+        .unwrap();
+    assert_eq!(r, Ok("connected"));
+    assert_eq!(attempts.load(Ordering::SeqCst), 2);
+    assert_eq!(src.0.fetches.load(Ordering::SeqCst), 2);
+    // Other errors are not retried.
+    let r = cache
+        .with_auth_retry(
+            "db",
+            |e: &&str| e.starts_with("authentication"),
+            |_| async { Err::<(), _>("timeout") },
+        )
+        .await
+        .unwrap();
+    assert_eq!(r, Err("timeout"));
+}
