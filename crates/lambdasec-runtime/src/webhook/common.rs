@@ -94,8 +94,9 @@ pub(crate) fn tag_matches(tag: &[u8; TAG_LEN], candidate: &[u8]) -> Choice {
     tag.as_slice().ct_eq(candidate)
 }
 
-/// True if any candidate matches. Every candidate is compared (no early exit).
-pub(crate) fn any_matches<I>(tag: &[u8; TAG_LEN], candidates: I) -> bool
+/// `Ok` if any candidate matches, else `SignatureMismatch`. Every candidate is compared (no
+/// early exit).
+pub(crate) fn any_matches<I>(tag: &[u8; TAG_LEN], candidates: I) -> Result<(), WebhookError>
 where
     I: IntoIterator,
     I::Item: AsRef<[u8]>,
@@ -104,7 +105,11 @@ where
     for candidate in candidates {
         found |= tag_matches(tag, candidate.as_ref());
     }
-    found.into()
+    if bool::from(found) {
+        Ok(())
+    } else {
+        Err(WebhookError::SignatureMismatch)
+    }
 }
 
 /// Verifies a single hex-encoded signature: bad hex → `MalformedHeader`,
