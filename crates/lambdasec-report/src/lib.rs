@@ -13,7 +13,7 @@ mod score;
 mod text;
 
 pub use json::render_json;
-pub use sarif::render_sarif;
+pub use sarif::{fingerprint, render_sarif};
 pub use score::{grade, penalty, score_functions, FunctionScore, SCORE_DOC};
 pub use text::render_text;
 

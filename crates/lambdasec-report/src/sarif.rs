@@ -63,7 +63,7 @@ fn fnv1a64(parts: &[&str]) -> u64 {
 /// The fingerprint hash of a finding: rule, resource, function and file, never line numbers,
 /// so it survives edits that move the resource; for a vulnerable package also the advisory
 /// (one package file can carry several).
-fn fingerprint(f: &Finding) -> String {
+pub fn fingerprint(f: &Finding) -> String {
     let mut parts = vec![
         f.rule_id,
         &f.resource,
