@@ -7,12 +7,16 @@
 use lambdasec_model::{Finding, Location, RuleMeta, Severity, SourceError};
 use std::cmp::Ordering;
 
+mod asff;
 mod json;
+mod junit;
 mod sarif;
 mod score;
 mod text;
 
+pub use asff::render_asff;
 pub use json::render_json;
+pub use junit::render_junit;
 pub use sarif::{fingerprint, render_sarif};
 pub use score::{grade, penalty, score_functions, FunctionScore, SCORE_DOC};
 pub use text::render_text;

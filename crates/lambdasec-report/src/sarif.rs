@@ -44,7 +44,7 @@ fn security_severity(s: Severity) -> &'static str {
 }
 
 /// FNV-1a, 64 bits: a stable hash (std's hasher is randomised per process).
-fn fnv1a64(parts: &[&str]) -> u64 {
+pub(crate) fn fnv1a64(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
