@@ -105,6 +105,11 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    /// JUnit XML: one test suite per function, one test case per rule.
+    Junit,
+    /// AWS Security Finding Format, for Security Hub `BatchImportFindings` (needs the account:
+    /// `--asff-account` or `accounts` in .lambdasec.toml).
+    Asff,
     /// CycloneDX 1.6 SBOM: every function with the packages of its code and layers. With
     /// `--output DIR` (an existing directory), one file per function.
     Cyclonedx,
@@ -138,9 +143,22 @@ pub struct ScanArgs {
     /// Configuration file (default: .lambdasec.toml in the first scanned directory, if any).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Do not report the findings recorded in this baseline file (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every reported, non-suppressed finding to this baseline file (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// A CloudFormation parameter value, overriding its default (repeatable): KEY=VALUE.
     #[arg(long = "parameter", value_name = "KEY=VALUE")]
     pub parameters: Vec<String>,
+    /// The AWS account for `--format asff` (default: the scanned account, else the first of
+    /// `accounts` in .lambdasec.toml).
+    #[arg(long, value_name = "ID")]
+    pub asff_account: Option<String>,
+    /// The Security Hub region for `--format asff` (default: AWS_REGION, else us-east-1).
+    #[arg(long, value_name = "REGION")]
+    pub asff_region: Option<String>,
     /// OSV database for LS603: a directory of OSV JSON records and/or per-ecosystem all.zip
     /// exports (osv-scanner's offline layout), or one such file (repeatable).
     #[arg(long = "osv-db", value_name = "PATH")]

@@ -32,6 +32,8 @@ pub struct Config {
     /// OSV database path(s) for LS603, relative to this file's directory.
     #[serde(default)]
     pub osv_db: OneOrMany,
+    /// Baseline file (see `--baseline`), relative to this file's directory.
+    pub baseline: Option<String>,
     /// The directory of the configuration file.
     #[serde(skip)]
     pub base: PathBuf,
@@ -60,6 +62,11 @@ impl Config {
 }
 
 impl Config {
+    /// The baseline path, resolved against the configuration file's directory.
+    pub fn baseline_path(&self) -> Option<PathBuf> {
+        self.baseline.as_ref().map(|s| self.base.join(s))
+    }
+
     pub fn load(path: &Path) -> Result<Config, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;

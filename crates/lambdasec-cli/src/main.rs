@@ -4,6 +4,7 @@
 //! happens in the source, rules and report crates.
 
 mod args;
+mod baseline;
 mod config;
 mod discover;
 mod live;

@@ -331,10 +331,17 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         args.osv_db.clone()
     };
     let db = load_db(&db_paths, args.quiet)?;
+    // A bad baseline is a usage error, found before the scan.
+    let baseline = match args.baseline.clone().or_else(|| cfg.baseline_path()) {
+        Some(p) => Some((crate::baseline::load(&p)?, p)),
+        None => None,
+    };
     let mut findings: Vec<Finding> = Vec::new();
     let mut all = Inventory::default();
+    let mut live_account: Option<String> = None;
     if args.aws.aws {
         let snap = crate::live::collect(&args.aws, args.quiet, false)?;
+        live_account = snap.account.clone();
         let mut inv = lambdasec_aws::build::inventory(&snap);
         if let Some(db) = &db {
             lambdasec_packages::attach::attach_vulns(&mut inv, db);
@@ -367,6 +374,18 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         all.merge(inv);
     }
     findings.retain(|f| f.severity >= min_severity);
+    if let Some(p) = &args.write_baseline {
+        crate::baseline::write(p, &findings, VERSION)?;
+    }
+    if let Some((counts, p)) = baseline {
+        let n = crate::baseline::apply(&mut findings, counts);
+        if !args.quiet {
+            eprintln!(
+                "lambdasec: {n} finding(s) in the baseline {} not shown",
+                p.display()
+            );
+        }
+    }
 
     let functions: Vec<FunctionEntry> = all
         .functions
@@ -394,6 +413,24 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         Format::Text => lambdasec_report::render_text(&report, color),
         Format::Json => lambdasec_report::render_json(&report),
         Format::Sarif => lambdasec_report::render_sarif(&report),
+        Format::Junit => lambdasec_report::render_junit(&report),
+        Format::Asff => {
+            let account = args
+                .asff_account
+                .clone()
+                .or_else(|| live_account.clone())
+                .or_else(|| cfg.accounts.first().cloned())
+                .ok_or("--format asff needs the AWS account the findings belong to: pass --asff-account ID or set accounts in .lambdasec.toml")?;
+            let region = args
+                .asff_region
+                .clone()
+                .or_else(|| std::env::var("AWS_REGION").ok())
+                .unwrap_or_else(|| "us-east-1".to_string());
+            let now = time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .map_err(|e| e.to_string())?;
+            lambdasec_report::render_asff(&report, &account, &region, &now)
+        }
         Format::Cyclonedx => {
             if let Some(dir) = args.output.as_ref().filter(|p| p.is_dir()) {
                 write_sboms(&all, dir)?;

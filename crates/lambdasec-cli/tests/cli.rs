@@ -514,7 +514,7 @@ fn no_output_format_contains_a_secret() {
         "crates/lambdasec-rules/tests/fixtures/LS902",
         "crates/lambdasec-rules/tests/fixtures/LS204",
     ] {
-        for format in ["text", "json", "sarif"] {
+        for format in ["text", "json", "sarif", "junit", "asff"] {
             let out = lambdasec(&[
                 "scan",
                 dir,
@@ -524,6 +524,8 @@ fn no_output_format_contains_a_secret() {
                 "2026-11-25",
                 "--fail-on",
                 "none",
+                "--asff-account",
+                "111122223333",
             ]);
             let all = format!(
                 "{}{}",
@@ -700,4 +702,58 @@ fn cyclonedx_sbom_lists_every_function_with_its_packages() {
         let v: Value = serde_json::from_slice(&std::fs::read(dir.path().join(f)).unwrap()).unwrap();
         assert_eq!(v["metadata"]["component"]["type"], "application");
     }
+}
+
+#[test]
+fn junit_and_asff_formats() {
+    let out = lambdasec(&[
+        "scan",
+        "examples/terraform/insecure",
+        "--format",
+        "junit",
+        "--today",
+        "2026-11-25",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let xml = String::from_utf8_lossy(&out.stdout);
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(
+        xml.contains("<testsuites") && xml.contains("<failure"),
+        "{xml}"
+    );
+    // ASFF needs the account: from --asff-account or the configuration (the example's
+    // .lambdasec.toml has one; an empty configuration has none).
+    let empty = tempfile::NamedTempFile::new().unwrap();
+    let out = lambdasec(&[
+        "scan",
+        "examples/terraform/insecure",
+        "--format",
+        "asff",
+        "--config",
+        empty.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--asff-account"));
+    let out = lambdasec(&[
+        "scan",
+        "examples/terraform/insecure",
+        "--format",
+        "asff",
+        "--asff-account",
+        "111122223333",
+        "--asff-region",
+        "eu-west-1",
+        "--today",
+        "2026-11-25",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = v.as_array().unwrap();
+    assert!(!list.is_empty());
+    assert_eq!(list[0]["AwsAccountId"], "111122223333");
+    assert!(list[0]["ProductArn"]
+        .as_str()
+        .unwrap()
+        .contains(":eu-west-1:111122223333:"));
+    let ids: BTreeSet<&str> = list.iter().map(|f| f["Id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), list.len(), "finding ids are unique");
 }
