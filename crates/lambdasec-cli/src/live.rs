@@ -1,11 +1,18 @@
 //! `scan --aws` and `collect`: reading a live account through `lambdasec-aws`.
 
 use crate::args::{AwsArgs, CollectArgs};
+use crate::progress::Progress;
 use lambdasec_aws::snapshot::Snapshot;
 
 /// Collects the account; environment values are replaced by what the secret detectors found
 /// in them unless `keep_secrets`.
-pub fn collect(a: &AwsArgs, quiet: bool, keep_secrets: bool) -> Result<Snapshot, String> {
+/// The summary line is printed around `progress`, which keeps spinning while the account is read.
+pub fn collect(
+    a: &AwsArgs,
+    quiet: bool,
+    keep_secrets: bool,
+    progress: &Progress,
+) -> Result<Snapshot, String> {
     let opts = lambdasec_aws::collect::Options {
         profile: a.profile.clone(),
         regions: a.regions.clone(),
@@ -24,7 +31,8 @@ pub fn collect(a: &AwsArgs, quiet: bool, keep_secrets: bool) -> Result<Snapshot,
     }
     if !quiet {
         let functions: usize = snap.regions.iter().map(|r| r.functions.len()).sum();
-        eprintln!(
+        progress.suspend(|| {
+            eprintln!(
             "lambdasec: read {functions} function(s) in {} region(s) of account {} in {:.1} s{}",
             snap.regions.len(),
             snap.account.as_deref().unwrap_or("?"),
@@ -37,7 +45,8 @@ pub fn collect(a: &AwsArgs, quiet: bool, keep_secrets: bool) -> Result<Snapshot,
                     snap.errors.len()
                 )
             }
-        );
+        )
+        });
     }
     Ok(snap)
 }
@@ -47,7 +56,10 @@ pub fn run_collect(args: CollectArgs) -> Result<u8, String> {
     if !args.aws.aws {
         return Err("collect reads a live account: pass --aws".into());
     }
-    let snap = collect(&args.aws, args.quiet, args.include_secrets)?;
+    let progress = Progress::new(args.quiet);
+    progress.phase("reading the AWS account");
+    let snap = collect(&args.aws, args.quiet, args.include_secrets, &progress)?;
+    progress.finish();
     std::fs::write(&args.output, snap.to_json())
         .map_err(|e| format!("cannot write {}: {e}", args.output.display()))?;
     Ok(0)

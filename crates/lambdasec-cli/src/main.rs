@@ -8,6 +8,7 @@ mod baseline;
 mod config;
 mod discover;
 mod live;
+mod progress;
 mod scan;
 
 use clap::Parser;

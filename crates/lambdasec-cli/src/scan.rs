@@ -3,6 +3,7 @@
 use crate::args::{Format, RulesArgs, RulesFormat, ScanArgs};
 use crate::config::Config;
 use crate::discover;
+use crate::progress::Progress;
 use lambdasec_model::{Finding, Inventory, RuleMeta, Severity};
 use lambdasec_packages::osv::Database;
 use lambdasec_report::{FunctionEntry, Report};
@@ -54,22 +55,45 @@ fn read_path(
     exclude: &[String],
     parameters: &HashMap<String, String>,
     db: Option<&Database>,
+    progress: &Progress,
 ) -> Result<Inventory, String> {
+    progress.phase(format!("finding inputs in {}", path.display()));
     let inputs = discover::discover(path, exclude)?;
+    if !inputs.terraform.is_empty() {
+        progress.phase(format!(
+            "parsing Terraform ({} files)",
+            inputs.terraform.len()
+        ));
+    }
     let mut inv = lambdasec_terraform::scan_hcl(&inputs.root, &inputs.terraform);
+    progress.add_files(inputs.terraform.len());
+    if !inputs.plans.is_empty() {
+        progress.phase(format!("parsing {} Terraform plans", inputs.plans.len()));
+    }
     let plans: Vec<Inventory> = inputs
         .plans
         .par_iter()
-        .map(|p| lambdasec_terraform::plan::scan_plan(&inputs.root, p))
+        .map(|p| {
+            let inv = lambdasec_terraform::plan::scan_plan(&inputs.root, p);
+            progress.add_files(1);
+            inv
+        })
         .collect();
     for p in plans {
         inv.merge(p);
     }
     let env: HashMap<String, String> = std::env::vars().collect();
+    if !inputs.templates.is_empty() {
+        progress.phase(format!("parsing {} templates", inputs.templates.len()));
+    }
     let templates: Vec<Inventory> = inputs
         .templates
         .par_iter()
-        .map(|t| lambdasec_cloudformation::scan::scan_file(&inputs.root, t, parameters, &env))
+        .map(|t| {
+            let inv = lambdasec_cloudformation::scan::scan_file(&inputs.root, t, parameters, &env);
+            progress.add_files(1);
+            inv
+        })
         .collect();
     for t in templates {
         inv.merge(t);
@@ -91,12 +115,35 @@ fn read_path(
                 message: format!("not a readable account snapshot: {e}"),
             }),
         }
+        progress.add_files(1);
     }
     // The code the functions and layers point at (LS204).
-    lambdasec_secrets::attach::attach_code_secrets(&mut inv, &inputs.root, &Default::default());
+    progress.phase("scanning code for secrets");
+    let read = std::cell::Cell::new(0usize);
+    lambdasec_secrets::attach::attach_code_secrets(
+        &mut inv,
+        &inputs.root,
+        &Default::default(),
+        &|| {
+            read.set(read.get() + 1);
+            progress.add_archive();
+        },
+    );
     // The packages inside that code, and their known vulnerabilities (LS603, SBOM).
-    lambdasec_packages::attach::attach_packages(&mut inv, &inputs.root, &Default::default());
+    let locations = read.get();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    progress.phase("listing packages");
+    lambdasec_packages::attach::attach_packages(
+        &mut inv,
+        &inputs.root,
+        &Default::default(),
+        &|| {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress.phase(format!("listing packages ({n}/{locations} archives)"));
+        },
+    );
     if let Some(db) = db {
+        progress.phase("matching packages against the OSV database");
         lambdasec_packages::attach::attach_vulns(&mut inv, db);
     }
     inv.errors.extend(inputs.errors);
@@ -116,11 +163,21 @@ fn display_prefix(path: &Path) -> Option<String> {
 
 /// Loads the OSV database, when one is configured. An unreadable path is a usage error;
 /// unreadable records are reported and skipped.
-fn load_db(paths: &[PathBuf], quiet: bool) -> Result<Option<Database>, String> {
+fn load_db(
+    paths: &[PathBuf],
+    quiet: bool,
+    progress: &Progress,
+) -> Result<Option<Database>, String> {
     if paths.is_empty() {
         return Ok(None);
     }
+    progress.phase("loading the OSV database");
     let db = Database::load(paths)?;
+    progress.suspend(|| print_db_problems(&db, paths, quiet));
+    Ok(Some(db))
+}
+
+fn print_db_problems(db: &Database, paths: &[PathBuf], quiet: bool) {
     if !quiet && db.stats.error_count > 0 {
         eprintln!(
             "lambdasec: {} OSV record(s) could not be read and were skipped (`lambdasec db info` lists them); first: {}",
@@ -138,7 +195,6 @@ fn load_db(paths: &[PathBuf], quiet: bool) -> Result<Option<Database>, String> {
                 .join(", ")
         );
     }
-    Ok(Some(db))
 }
 
 /// What the package inventory could not cover, and whether packages went unchecked: never
@@ -330,7 +386,8 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
     } else {
         args.osv_db.clone()
     };
-    let db = load_db(&db_paths, args.quiet)?;
+    let progress = Progress::new(args.quiet);
+    let db = load_db(&db_paths, args.quiet, &progress)?;
     // A bad baseline is a usage error, found before the scan.
     let baseline = match args.baseline.clone().or_else(|| cfg.baseline_path()) {
         Some(p) => Some((crate::baseline::load(&p)?, p)),
@@ -340,13 +397,17 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
     let mut all = Inventory::default();
     let mut live_account: Option<String> = None;
     if args.aws.aws {
-        let snap = crate::live::collect(&args.aws, args.quiet, false)?;
+        progress.phase("reading the AWS account");
+        let snap = crate::live::collect(&args.aws, args.quiet, false, &progress)?;
         live_account = snap.account.clone();
         let mut inv = lambdasec_aws::build::inventory(&snap);
         if let Some(db) = &db {
+            progress.phase("matching packages against the OSV database");
             lambdasec_packages::attach::attach_vulns(&mut inv, db);
         }
+        progress.phase("running the rules");
         findings = lambdasec_rules::run(&inv, &rule_config, &selection);
+        progress.add_functions(inv.functions.len());
         all.merge(inv);
     }
     let paths: Vec<PathBuf> = if args.aws.aws && args.paths.is_empty() {
@@ -356,8 +417,10 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
     };
     let multi = paths.len() > 1;
     for path in &paths {
-        let mut inv = read_path(path, &cfg.exclude, &parameters, db.as_ref())?;
+        let mut inv = read_path(path, &cfg.exclude, &parameters, db.as_ref(), &progress)?;
+        progress.phase("running the rules");
         let mut f = lambdasec_rules::run(&inv, &rule_config, &selection);
+        progress.add_functions(inv.functions.len());
         if let Some(prefix) = display_prefix(path).filter(|_| multi) {
             let re = |loc: &mut lambdasec_model::Location| {
                 if let Some(file) = &loc.file {
@@ -373,6 +436,7 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         findings.append(&mut f);
         all.merge(inv);
     }
+    progress.finish();
     findings.retain(|f| f.severity >= min_severity);
     if let Some(p) = &args.write_baseline {
         crate::baseline::write(p, &findings, VERSION)?;

@@ -12,8 +12,14 @@ use std::path::Path;
 /// Inventories every distinct local code location of the functions and layers (in
 /// parallel) into `inv.packages`. Locations outside `scan_root` are never read; locations
 /// that do not exist are left to the caller's unscanned-code report. Problems reading an
-/// archive become errors naming the code location and the entry.
-pub fn attach_packages(inv: &mut Inventory, scan_root: &Path, limits: &Limits) {
+/// archive become errors naming the code location and the entry. `scanned` is called once
+/// per code location inventoried, from any thread (for progress displays).
+pub fn attach_packages(
+    inv: &mut Inventory,
+    scan_root: &Path,
+    limits: &Limits,
+    scanned: &(dyn Fn() + Sync),
+) {
     let locations: Vec<_> = inv
         .code_locations(scan_root)
         .into_iter()
@@ -21,7 +27,11 @@ pub fn attach_packages(inv: &mut Inventory, scan_root: &Path, limits: &Limits) {
         .collect();
     let results: Vec<_> = locations
         .par_iter()
-        .map(|l| (inventory(&l.path, limits), l.path.is_dir()))
+        .map(|l| {
+            let r = (inventory(&l.path, limits), l.path.is_dir());
+            scanned();
+            r
+        })
         .collect();
     for (loc, (found, dir)) in locations.into_iter().zip(results) {
         for (entry, message) in found.problems {

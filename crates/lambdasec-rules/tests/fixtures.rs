@@ -41,8 +41,8 @@ fn osv_db() -> &'static lambdasec_packages::osv::Database {
 /// What the CLI does after reading the sources: scan the code the functions and layers
 /// point at for secrets (LS204) and packages, and match the packages (LS603).
 fn attach_code(inventory: &mut Inventory, root: &Path) {
-    lambdasec_secrets::attach::attach_code_secrets(inventory, root, &Default::default());
-    lambdasec_packages::attach::attach_packages(inventory, root, &Default::default());
+    lambdasec_secrets::attach::attach_code_secrets(inventory, root, &Default::default(), &|| {});
+    lambdasec_packages::attach::attach_packages(inventory, root, &Default::default(), &|| {});
     lambdasec_packages::attach::attach_vulns(inventory, osv_db());
 }
 

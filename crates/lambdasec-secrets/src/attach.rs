@@ -8,8 +8,14 @@ use std::sync::Arc;
 
 /// Scans every distinct local code path of the inventory once and adds a [`CodeSecret`] per
 /// owner (function or layer) and hit. Paths outside `scan_root` are never read; a path that
-/// does not exist is recorded in `code_unscanned`, never skipped silently.
-pub fn attach_code_secrets(inv: &mut Inventory, scan_root: &Path, limits: &Limits) {
+/// does not exist is recorded in `code_unscanned`, never skipped silently. `scanned` is
+/// called once per code location read (for progress displays).
+pub fn attach_code_secrets(
+    inv: &mut Inventory,
+    scan_root: &Path,
+    limits: &Limits,
+    scanned: &dyn Fn(),
+) {
     for loc in inv.code_locations(scan_root) {
         let CodeLocation {
             path,
@@ -24,6 +30,7 @@ pub fn attach_code_secrets(inv: &mut Inventory, scan_root: &Path, limits: &Limit
             continue;
         }
         let (hits, messages) = scan_code(path, limits);
+        scanned();
         for m in messages {
             inv.errors.push(SourceError {
                 file: rel.clone(),
