@@ -110,6 +110,9 @@ pub enum Format {
     /// AWS Security Finding Format, for Security Hub `BatchImportFindings` (needs the account:
     /// `--asff-account` or `accounts` in .lambdasec.toml).
     Asff,
+    /// One self-contained HTML page: overall score, a card per function, a chart by checklist
+    /// line, and the findings with filters (no network access needed to view it).
+    Html,
     /// CycloneDX 1.6 SBOM: every function with the packages of its code and layers. With
     /// `--output DIR` (an existing directory), one file per function.
     Cyclonedx,

@@ -457,6 +457,7 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         .map(|f| FunctionEntry {
             id: f.id.clone(),
             loc: f.loc.clone(),
+            kind: f.kind,
         })
         .collect();
     let rules: Vec<RuleMeta> = lambdasec_rules::all_rules()
@@ -478,6 +479,7 @@ pub fn run(args: ScanArgs) -> Result<u8, String> {
         Format::Json => lambdasec_report::render_json(&report),
         Format::Sarif => lambdasec_report::render_sarif(&report),
         Format::Junit => lambdasec_report::render_junit(&report),
+        Format::Html => lambdasec_report::render_html(&report),
         Format::Asff => {
             let account = args
                 .asff_account

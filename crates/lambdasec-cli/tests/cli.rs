@@ -514,7 +514,7 @@ fn no_output_format_contains_a_secret() {
         "crates/lambdasec-rules/tests/fixtures/LS902",
         "crates/lambdasec-rules/tests/fixtures/LS204",
     ] {
-        for format in ["text", "json", "sarif", "junit", "asff"] {
+        for format in ["text", "json", "sarif", "junit", "asff", "html"] {
             let out = lambdasec(&[
                 "scan",
                 dir,

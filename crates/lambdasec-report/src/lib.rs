@@ -1,13 +1,14 @@
 //! Report formats for lambdasec findings: text for terminals, the stable `lambdasec/v1` JSON,
-//! and SARIF 2.1.0; plus the per-function score.
+//! SARIF 2.1.0, JUnit XML, ASFF and a self-contained HTML page; plus the per-function score.
 //!
 //! Reports only format: they never filter findings (suppressed ones are counted, and listed
 //! as suppressed where the format allows) and never decide the exit code.
 
-use lambdasec_model::{Finding, Location, RuleMeta, Severity, SourceError};
+use lambdasec_model::{Finding, Location, RuleMeta, Severity, SourceError, SourceKind};
 use std::cmp::Ordering;
 
 mod asff;
+mod html;
 mod json;
 mod junit;
 mod sarif;
@@ -15,6 +16,7 @@ mod score;
 mod text;
 
 pub use asff::render_asff;
+pub use html::{render_html, OVERALL_SCORE_DOC};
 pub use json::render_json;
 pub use junit::render_junit;
 pub use sarif::{fingerprint, render_sarif};
@@ -28,6 +30,8 @@ pub struct FunctionEntry {
     pub id: String,
     /// Where the function is defined.
     pub loc: Location,
+    /// The input format the function was read from (the HTML report's "source" filter).
+    pub kind: SourceKind,
 }
 
 /// Everything a report shows about one scan.

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{finding, loc, API};
-use lambdasec_model::{Finding, Severity};
+use lambdasec_model::{Finding, Severity, SourceKind};
 use lambdasec_report::{grade, score_functions, FunctionEntry, FunctionScore, Report};
 
 /// Rule ids with the given severity; the severity overrides the rule's default.
@@ -35,6 +35,7 @@ fn score(findings: &[Finding]) -> FunctionScore {
     let functions = [FunctionEntry {
         id: API.into(),
         loc: loc("main.tf", 1, 1),
+        kind: SourceKind::Terraform,
     }];
     let r = Report {
         tool_version: "0",

@@ -1,7 +1,7 @@
 //! A small hand-built scan shared by the report tests.
 #![allow(dead_code)]
 
-use lambdasec_model::{Checklist, Finding, Location, RuleMeta, Severity, SourceError};
+use lambdasec_model::{Checklist, Finding, Location, RuleMeta, Severity, SourceError, SourceKind};
 use lambdasec_report::{FunctionEntry, Report};
 use std::sync::Arc;
 
@@ -170,14 +170,17 @@ pub fn scan() -> Scan {
         FunctionEntry {
             id: API.into(),
             loc: loc("infra/main.tf", 18, 1),
+            kind: SourceKind::Terraform,
         },
         FunctionEntry {
             id: WORKER.into(),
             loc: loc("infra/worker.tf", 5, 1),
+            kind: SourceKind::Terraform,
         },
         FunctionEntry {
             id: LIVE.into(),
             loc: Location::none(),
+            kind: SourceKind::Aws,
         },
     ];
     let errors = vec![
