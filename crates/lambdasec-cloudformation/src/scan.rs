@@ -40,7 +40,8 @@ pub fn scan_text(
     let Some(root) = root else {
         return inv;
     };
-    let (template, notes) = match load::kind(&root) {
+    let doc_kind = load::kind(&root);
+    let (template, notes) = match doc_kind {
         DocKind::CloudFormation => (root, Vec::new()),
         DocKind::Sam => crate::sam::expand(&root),
         DocKind::Serverless => crate::serverless::to_cloudformation(&root, env),
@@ -53,6 +54,11 @@ pub fn scan_text(
             message,
         }));
     let mut built = crate::build::build(rel, &template, parameters);
+    if doc_kind == DocKind::Serverless {
+        for f in &mut built.functions {
+            f.kind = lambdasec_model::SourceKind::Serverless;
+        }
+    }
     // Logical ids are unique only within a template: name the template too.
     built.prefix_ids(&format!("{rel}#"));
     inv.merge(built);

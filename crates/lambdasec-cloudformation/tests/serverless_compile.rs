@@ -849,3 +849,19 @@ fn odd_input_does_not_panic() {
         let _ = to_cloudformation(&root, &HashMap::new());
     }
 }
+
+#[test]
+fn functions_are_reported_as_serverless_sam_and_cloudformation_ones_as_cloudformation() {
+    use lambdasec_cloudformation::scan::scan_text;
+    use lambdasec_model::SourceKind;
+    use std::collections::HashMap;
+    let none = HashMap::new();
+    let sls = "service: s\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  api:\n    handler: app.handler\n";
+    let inv = scan_text("serverless.yml", sls, &none, &none);
+    assert_eq!(inv.functions.len(), 1, "{:?}", inv.errors);
+    assert_eq!(inv.functions[0].kind, SourceKind::Serverless);
+    let sam = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      CodeUri: src/\n";
+    let inv = scan_text("template.yaml", sam, &none, &none);
+    assert_eq!(inv.functions.len(), 1, "{:?}", inv.errors);
+    assert_eq!(inv.functions[0].kind, SourceKind::CloudFormation);
+}
