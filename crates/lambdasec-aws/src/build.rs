@@ -407,4 +407,9 @@ fn attach_code(
             placeholder: s.placeholder,
         });
     }
+    if let (Some(fi), Some(a)) = (function, &code.analysis) {
+        let mut a = a.clone();
+        a.function = fi;
+        inv.code_analyses.push(a);
+    }
 }

@@ -26,7 +26,14 @@ pub enum CodeSource {
 }
 
 /// Scans one deployment package or layer (a zip or a directory).
-pub fn scan(path: &Path) -> (CodeScanSnap, Vec<String>) {
+/// Scans a deployment package or layer for secrets and packages and, for a function (with
+/// its handler and runtime), analyses its handler code.
+pub fn scan(
+    path: &Path,
+    owner: &str,
+    handler: Option<&str>,
+    runtime: Option<&str>,
+) -> (CodeScanSnap, Vec<String>) {
     let (hits, mut problems) =
         lambdasec_secrets::code::scan_code(path, &lambdasec_secrets::code::Limits::default());
     let inv = lambdasec_packages::inventory::inventory(path, &Default::default());
@@ -37,9 +44,12 @@ pub fn scan(path: &Path) -> (CodeScanSnap, Vec<String>) {
             problems.push(format!("{entry}: {message}"));
         }
     }
+    let (analysis, analysis_problems) = analyse(path, owner, handler, runtime);
+    problems.extend(analysis_problems);
     problems.sort();
     problems.dedup();
     let snap = CodeScanSnap {
+        analysis,
         packages: inv.packages,
         secrets: hits
             .into_iter()
@@ -54,6 +64,42 @@ pub fn scan(path: &Path) -> (CodeScanSnap, Vec<String>) {
         notes: inv.notes,
     };
     (snap, problems)
+}
+
+/// Analyses the handler of a downloaded deployment package (or local artifact): log leaks,
+/// webhook verification, secret fetches (LS703, LS903, LS205). Files are named
+/// `{owner}!{path}` as for secrets found in downloaded code; `function` is 0 (the caller
+/// sets the inventory index). `None` when the handler is unknown, not found, or the
+/// runtime is not Python or Node.js; the problems are syntax errors in the code.
+pub fn analyse(
+    path: &Path,
+    owner: &str,
+    handler: Option<&str>,
+    runtime: Option<&str>,
+) -> (Option<lambdasec_model::CodeAnalysis>, Vec<String>) {
+    let Some(handler) = handler else {
+        return (None, Vec::new());
+    };
+    let target = lambdasec_code::Target {
+        function: 0,
+        handler,
+        runtime,
+    };
+    let r = lambdasec_code::analyse_location(
+        path,
+        &format!("{owner}!"),
+        &[target],
+        &lambdasec_archive::Limits::default(),
+    );
+    let problems = r
+        .errors
+        .into_iter()
+        .map(|e| match e.line {
+            Some(l) => format!("{}:{l}: {}", e.file, e.message),
+            None => format!("{}: {}", e.file, e.message),
+        })
+        .collect();
+    (r.analyses.into_iter().next(), problems)
 }
 
 /// The local artifact for `name` in `dir`: `name.zip` or a directory `name`.
@@ -157,6 +203,39 @@ mod tests {
     }
 
     #[test]
+    fn downloaded_handler_code_is_analysed() {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        w.start_file("app.py", opts).unwrap();
+        w.write_all(b"import os\n\ndef handler(event, context):\n    print(os.environ)\n")
+            .unwrap();
+        w.start_file("broken.py", opts).unwrap();
+        w.write_all(b"def handler(event, context)\n    pass\n")
+            .unwrap();
+        let bytes = w.finish().unwrap().into_inner();
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(&bytes).unwrap();
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:f";
+        let (a, problems) = analyse(file.path(), arn, Some("app.handler"), Some("python3.12"));
+        assert!(problems.is_empty(), "{problems:?}");
+        let a = a.expect("analysis");
+        assert_eq!(a.log_leaks.len(), 1);
+        assert_eq!(
+            a.log_leaks[0].loc.file.as_deref(),
+            Some(format!("{arn}!app.py").as_str())
+        );
+        assert_eq!(a.log_leaks[0].kind, lambdasec_model::LeakKind::Environment);
+        let (_, problems) = analyse(file.path(), arn, Some("broken.handler"), None);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with(&format!("{arn}!broken.py:1: syntax error")));
+        assert_eq!(analyse(file.path(), arn, None, None).0, None);
+        assert_eq!(
+            analyse(file.path(), arn, Some("app.handler"), Some("java21")).0,
+            None
+        );
+    }
+
+    #[test]
     fn downloads_are_scanned_and_failures_reported() {
         let bytes = package();
         let url = serve(bytes.clone(), 2);
@@ -168,7 +247,7 @@ mod tests {
             .read_to_end(&mut got)
             .unwrap();
         assert_eq!(got, bytes);
-        let (snap, problems) = scan(file.path());
+        let (snap, problems) = scan(file.path(), "layer", None, None);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(snap.packages.len(), 1);
         assert_eq!(snap.packages[0].purl, "pkg:pypi/requests@2.19.0");

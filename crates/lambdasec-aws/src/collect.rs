@@ -682,11 +682,12 @@ async fn function(
         });
     }
     let is_zip = f.package_type.as_deref() != Some("Image");
+    let entry: Entry = Some((f.handler.clone(), f.runtime.clone()));
     f.code = match code {
         CodeSource::None => None,
         _ if !is_zip => None,
         CodeSource::Dir(dir) => match crate::code::local(dir, &name) {
-            Some(p) => Some(scan_code(p, r, &arn, errors).await),
+            Some(p) => Some(scan_code(p, r, &arn, entry, errors).await),
             None => {
                 let msg = format!("no {name}.zip or {name}/ in {}", dir.display());
                 errors.push(r, "code", res, msg);
@@ -703,7 +704,7 @@ async fn function(
             )
             .and_then(|o| o.code().and_then(|c| c.location()).map(str::to_string));
             match location {
-                Some(url) => fetch_and_scan(&url, r, &arn, errors).await,
+                Some(url) => fetch_and_scan(&url, r, &arn, entry, errors).await,
                 None => None,
             }
         }
@@ -711,16 +712,24 @@ async fn function(
     f
 }
 
+/// The handler and runtime of a function whose code is scanned (None for layers).
+type Entry = Option<(Option<String>, Option<String>)>;
+
 /// Scans local code on a blocking thread; problems become errors naming the owner.
 async fn scan_code(
     path: std::path::PathBuf,
     region: Option<&str>,
     owner: &str,
+    entry: Entry,
     errors: &Errors,
 ) -> CodeScanSnap {
-    let (snap, problems) = tokio::task::spawn_blocking(move || crate::code::scan(&path))
-        .await
-        .unwrap_or_default();
+    let who = owner.to_string();
+    let (snap, problems) = tokio::task::spawn_blocking(move || {
+        let (handler, runtime) = entry.unwrap_or_default();
+        crate::code::scan(&path, &who, handler.as_deref(), runtime.as_deref())
+    })
+    .await
+    .unwrap_or_default();
     for p in problems {
         errors.push(region, "code", Some(owner), p);
     }
@@ -732,11 +741,12 @@ async fn fetch_and_scan(
     url: &str,
     region: Option<&str>,
     owner: &str,
+    entry: Entry,
     errors: &Errors,
 ) -> Option<CodeScanSnap> {
     match crate::code::download(url).await {
         Ok(file) => {
-            let snap = scan_code(file.path().to_path_buf(), region, owner, errors).await;
+            let snap = scan_code(file.path().to_path_buf(), region, owner, entry, errors).await;
             drop(file);
             Some(snap)
         }
@@ -798,7 +808,7 @@ async fn layer(
         CodeSource::Dir(dir) => {
             let file = format!("{name}-{}", version.unwrap_or_default());
             match crate::code::local(dir, &file) {
-                Some(p) => Some(scan_code(p, Some(region), arn, errors).await),
+                Some(p) => Some(scan_code(p, Some(region), arn, None, errors).await),
                 None => {
                     let msg = format!("no {file}.zip or {file}/ in {}", dir.display());
                     errors.push(Some(region), "code", Some(arn), msg);
@@ -807,7 +817,7 @@ async fn layer(
             }
         }
         CodeSource::Download => match out.content().and_then(|c| c.location()) {
-            Some(url) => fetch_and_scan(url, Some(region), arn, errors).await,
+            Some(url) => fetch_and_scan(url, Some(region), arn, None, errors).await,
             None => None,
         },
     };

@@ -198,6 +198,10 @@ pub struct CodeScanSnap {
     pub secrets: Vec<CodeSecretSnap>,
     #[serde(default)]
     pub notes: Vec<String>,
+    /// What the function's handler does with events, secrets and logs (functions only; files
+    /// named `{arn}!path`; `function` is set when the snapshot becomes an inventory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<lambdasec_model::CodeAnalysis>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

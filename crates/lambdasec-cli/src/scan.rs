@@ -129,8 +129,20 @@ fn read_path(
             progress.add_archive();
         },
     );
-    // The packages inside that code, and their known vulnerabilities (LS603, SBOM).
     let locations = read.get();
+    // What the handlers do with events, secrets and logs (LS205, LS703, LS903).
+    progress.phase("analysing handler code");
+    let analysed = std::sync::atomic::AtomicUsize::new(0);
+    lambdasec_code::attach::attach_code_analysis(
+        &mut inv,
+        &inputs.root,
+        &Default::default(),
+        &|| {
+            let n = analysed.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress.phase(format!("analysing handler code ({n}/{locations} archives)"));
+        },
+    );
+    // The packages inside that code, and their known vulnerabilities (LS603, SBOM).
     let done = std::sync::atomic::AtomicUsize::new(0);
     progress.phase("listing packages");
     lambdasec_packages::attach::attach_packages(

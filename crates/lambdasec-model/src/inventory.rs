@@ -103,6 +103,15 @@ pub struct CodeSecret {
     pub placeholder: bool,
 }
 
+/// A rotation schedule of a Secrets Manager secret.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecretRotation {
+    /// The secret, as the rotation names it: an ARN or name, or (unresolved) a reference to
+    /// the secret resource, e.g. `aws_secretsmanager_secret.db.id` or `DbSecret`.
+    pub secret: Value<String>,
+    pub loc: Location,
+}
+
 /// A layer as a function references it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LayerRef {
@@ -408,6 +417,12 @@ pub struct Inventory {
     pub packages: Vec<CodePackages>,
     /// Packages that match a vulnerability advisory (filled by the matcher).
     pub package_vulns: Vec<PackageVuln>,
+    /// What the functions' handler code does with events, secrets and logs (filled by the
+    /// code analyser after the source), at most one per function.
+    pub code_analyses: Vec<crate::CodeAnalysis>,
+    /// Rotation configured for a Secrets Manager secret (`aws_secretsmanager_secret_rotation`,
+    /// `AWS::SecretsManager::RotationSchedule`).
+    pub secret_rotations: Vec<SecretRotation>,
     /// Number of files read.
     pub files: usize,
 }
@@ -483,6 +498,7 @@ impl Inventory {
         }
         let pk = self.packages.len();
         other.package_vulns.iter_mut().for_each(|v| v.code += pk);
+        other.code_analyses.iter_mut().for_each(|a| a.function += f);
         self.functions.append(&mut other.functions);
         self.roles.append(&mut other.roles);
         self.policies.append(&mut other.policies);
@@ -503,6 +519,8 @@ impl Inventory {
         self.code_unscanned.append(&mut other.code_unscanned);
         self.packages.append(&mut other.packages);
         self.package_vulns.append(&mut other.package_vulns);
+        self.code_analyses.append(&mut other.code_analyses);
+        self.secret_rotations.append(&mut other.secret_rotations);
         self.files += other.files;
     }
 

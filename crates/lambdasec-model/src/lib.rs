@@ -5,12 +5,17 @@
 //! [`Location`] and may be [`Value::Unknown`] with a reason: sources never guess, and rules
 //! never report an unknown value as a failure.
 
+mod analysis;
 mod finding;
 mod inventory;
 mod package;
 mod suppress;
 mod value;
 
+pub use analysis::{
+    CodeAnalysis, CodeLanguage, FetchCaching, FetchService, LeakKind, LogLeak, SecretFetch,
+    Verification,
+};
 pub use finding::{Checklist, Finding, RuleMeta, Severity, VulnerabilityDetail};
 pub use inventory::*;
 pub use package::{Advisory, CodeLocation, CodePackages, Ecosystem, Package, PackageVuln};

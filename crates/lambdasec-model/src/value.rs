@@ -8,7 +8,9 @@ use std::sync::Arc;
 ///
 /// `file` is relative to the scanned root (absent for live-account resources); `line` and
 /// `column` are 1-based (0 when the source has no position, e.g. an API answer).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 pub struct Location {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<Arc<str>>,
