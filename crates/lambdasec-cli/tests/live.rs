@@ -151,7 +151,10 @@ fn rules_of(v: &Value, name: &str) -> BTreeSet<(String, String)> {
 
 /// The rules the insecure examples break (tests/cli.rs), less the two a live account cannot
 /// show here: LS601 (deployed layer ARNs are always versioned: "unpinned" exists only in
-/// code) and LS602 (moto rejects another account's layer; tested on the recorded snapshot).
+/// code) and LS602 (moto rejects another account's layer; tested on the recorded snapshot),
+/// and less the code rules LS205, LS703 and LS903: this scan reads no code (the code deployed
+/// by `tests/moto/account.py` is a stub); `live_code_is_analysed_like_code_from_the_iac`
+/// gives the scan the examples' handlers with `--code-dir`.
 const LIVE_RULES: [&str; 30] = [
     "LS102", "LS103", "LS104", "LS105", "LS106", "LS107", "LS108", "LS109", "LS110", "LS203",
     "LS301", "LS302", "LS303", "LS304", "LS401", "LS402", "LS403", "LS501", "LS502", "LS503",
@@ -503,4 +506,104 @@ fn recorded_snapshot_covers_what_moto_cannot() {
         .as_str()
         .unwrap()
         .contains("access denied; grant lambda:GetPolicy"));
+}
+
+/// Copies a directory tree (the examples' handler code) into `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+/// With the deployed code at hand (`--code-dir`, as `--download-code` would fetch it), the
+/// handler code rules read it like code from the IaC: the insecure orders API's handler
+/// (the examples' `src/app.py`) logs the event, fetches its secret on every request and
+/// verifies no signature on its public URL; the secure one does none of that.
+#[test]
+fn live_code_is_analysed_like_code_from_the_iac() {
+    let moto = Moto::start();
+    moto.setup(&["eu-west-1"]);
+    let code = tempfile::tempdir().unwrap();
+    copy_tree(
+        &repo().join("examples/sam/insecure/src"),
+        &code.path().join("orders-prod-api"),
+    );
+    copy_tree(
+        &repo().join("examples/sam/secure/src"),
+        &code.path().join("secure-prod-api"),
+    );
+    let code_dir = code.path().to_str().unwrap();
+    let scan = [
+        "scan",
+        "--aws",
+        "--code-dir",
+        code_dir,
+        "--today",
+        "2026-11-25",
+        "--format",
+        "json",
+    ];
+    let live = json(&moto.lambdasec(&scan));
+    let api: Vec<&Value> = live["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["function"]
+                .as_str()
+                .is_some_and(|s| s.ends_with(":orders-prod-api"))
+        })
+        .collect();
+    for rule in ["LS205", "LS703", "LS903"] {
+        let f = api
+            .iter()
+            .find(|f| f["rule_id"] == rule)
+            .unwrap_or_else(|| panic!("no {rule} on orders-prod-api: {api:#?}"));
+        // Located in the deployed package, as code secrets are.
+        let file = f["file"].as_str().unwrap_or_default();
+        assert!(
+            file.ends_with(":orders-prod-api!app.py"),
+            "{rule} at {file:?}"
+        );
+    }
+    let secure: Vec<&Value> = live["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["function"]
+                .as_str()
+                .is_some_and(|s| s.ends_with(":secure-prod-api"))
+                && ["LS205", "LS703", "LS903"].contains(&f["rule_id"].as_str().unwrap())
+        })
+        .collect();
+    assert!(secure.is_empty(), "{secure:#?}");
+
+    // The analysis survives a snapshot: collect with the code, scan offline, same findings.
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("account.json");
+    let snap_s = snap.to_str().unwrap();
+    let out = moto.lambdasec(&[
+        "collect",
+        "--aws",
+        "--code-dir",
+        code_dir,
+        "--output",
+        snap_s,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = moto.lambdasec(&["scan", snap_s, "--today", "2026-11-25", "--format", "json"]);
+    assert_eq!(json(&out)["findings"], live["findings"]);
 }

@@ -243,6 +243,7 @@ impl<'a> Builder<'a> {
         self.invoke_configs();
         self.event_source_mappings();
         self.aliases();
+        self.secret_rotations();
     }
 
     fn of_type(&self, rtype: &str) -> Vec<usize> {
@@ -1165,6 +1166,22 @@ impl<'a> Builder<'a> {
                 loc: r.loc.clone(),
                 function,
                 name,
+            });
+        }
+    }
+
+    /// `AWS::SecretsManager::RotationSchedule`: the secret it rotates, as `SecretId` names it
+    /// (an ARN or name, or `!Ref DbSecret`, which stays a partly known ARN).
+    fn secret_rotations(&mut self) {
+        for ri in self.of_type("AWS::SecretsManager::RotationSchedule") {
+            let r = &self.res[ri];
+            let props = self.props(r);
+            let secret = self
+                .s(&props, "SecretId")
+                .unwrap_or_else(|| Value::unknown("SecretId is not set", r.loc.clone()));
+            self.inv.secret_rotations.push(SecretRotation {
+                secret,
+                loc: r.loc.clone(),
             });
         }
     }

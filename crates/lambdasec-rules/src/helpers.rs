@@ -180,16 +180,36 @@ pub fn publicly_invocable(
     index: &lambdasec_model::FunctionIndex,
     f: usize,
 ) -> bool {
-    index.urls[f]
+    public_access(inv, index, f).is_some()
+}
+
+/// How the function can be reached without authentication, for messages: its function URL
+/// with auth type NONE (first), or a permission that lets anyone invoke it without a
+/// restricting condition. `None` when neither.
+pub fn public_access(
+    inv: &Inventory,
+    index: &lambdasec_model::FunctionIndex,
+    f: usize,
+) -> Option<String> {
+    if let Some(&u) = index.urls[f]
         .iter()
-        .any(|&u| inv.urls[u].auth_type.is("NONE"))
-        || index.permissions[f].iter().any(|&p| {
-            let p = &inv.permissions[p];
+        .find(|&&u| inv.urls[u].auth_type.is("NONE"))
+    {
+        return Some(format!(
+            "function URL {} has auth type NONE",
+            inv.urls[u].id
+        ));
+    }
+    index.permissions[f]
+        .iter()
+        .map(|&p| &inv.permissions[p])
+        .find(|p| {
             p.effect_allow
                 && !is_url_scoped(p)
                 && known_items(&p.principals).is_some_and(|mut it| it.any(|x| is_everyone(x)))
                 && !is_restricted(p)
         })
+        .map(|p| format!("permission {} lets anyone invoke it", p.id))
 }
 
 /// A stable key for "the same role": a resolved role, or the same literal ARN.

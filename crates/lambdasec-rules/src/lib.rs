@@ -184,6 +184,7 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
         &secrets::env_secret_name::EnvSecretName,
         &secrets::env_without_cmk::EnvWithoutCmk,
         &secrets::secret_in_code::SecretInCode,
+        &secrets::secret_fetch_uncached::SecretFetchUncached,
         &network::function_not_in_vpc::FunctionNotInVpc,
         &network::vpc_single_az::VpcSingleAz,
         &network::sg_egress_unrestricted::SgEgressUnrestricted,
@@ -204,10 +205,12 @@ pub fn all_rules() -> Vec<&'static dyn Rule> {
         &layers::vulnerable_dependency::VulnerableDependency,
         &logging::tracing_not_active::TracingNotActive,
         &logging::log_group_unmanaged::LogGroupUnmanaged,
+        &logging::logs_sensitive_data::LogsSensitiveData,
         &failure::async_failure_unhandled::AsyncFailureUnhandled,
         &failure::concurrency_unreserved::ConcurrencyUnreserved,
         &paths::public_and_privileged::PublicAndPrivileged,
         &paths::public_with_secrets::PublicWithSecrets,
+        &paths::webhook_unverified::WebhookUnverified,
     ];
     rules.sort_by_key(|r| r.meta().id);
     rules

@@ -1,7 +1,8 @@
 //! Rule fixtures with inline expectations.
 //!
 //! Layout: `tests/fixtures/<RULE_ID>/<case>` where a case is a `.tf` file (scanned alone), a
-//! directory (a Terraform root with its modules), a plan `.json` with a sidecar
+//! directory with Terraform files (a Terraform root with its modules; a directory without
+//! any is code that cases point at, not a case), a plan `.json` with a sidecar
 //! `<case>.expect`, a CloudFormation / SAM / Serverless `.yaml`/`.yml` template (inline
 //! `# expect:`), or a CloudFormation `.json` template with a sidecar `<case>.expect`. Only the directory's rule runs, except under `tests/fixtures/all/`, where
 //! every rule runs.
@@ -13,6 +14,11 @@
 //! - in `<case>.expect`: one `LS401 <line>` per line (`#` comments allowed), with
 //!   `suppressed` as an optional third word; `LS204 code/app.py:3` expects a finding in
 //!   another file (YAML cases may have one too, named `<case>.yaml.expect`);
+//! - in the code a case's functions and layers point at (a directory or a zip, found from
+//!   the configuration): `# expect: LS703` (Python) or `// expect: LS703` (JavaScript,
+//!   TypeScript) at the end of the line the finding must point at, for every case whose
+//!   functions use that code, so a code directory or zip belongs to failing cases only or
+//!   to passing cases only (inside a zip, the file is named `code.zip!app.py`);
 //! - `# fixture: key=value ...` anywhere in a case sets `today`, `accounts`,
 //!   `allowed_layer_accounts` (comma-separated) or `require_log_kms=true`.
 //!
@@ -39,11 +45,87 @@ fn osv_db() -> &'static lambdasec_packages::osv::Database {
 }
 
 /// What the CLI does after reading the sources: scan the code the functions and layers
-/// point at for secrets (LS204) and packages, and match the packages (LS603).
-fn attach_code(inventory: &mut Inventory, root: &Path) {
+/// point at for secrets (LS204), analyse the handlers (LS205, LS703, LS903), list the
+/// packages and match them (LS603).
+///
+/// Returns the inline expectations written in that code (see [`code_expectations`]).
+fn attach_code(inventory: &mut Inventory, root: &Path) -> (Vec<Expectation>, Severities) {
     lambdasec_secrets::attach::attach_code_secrets(inventory, root, &Default::default(), &|| {});
+    lambdasec_code::attach::attach_code_analysis(inventory, root, &Default::default(), &|| {});
     lambdasec_packages::attach::attach_packages(inventory, root, &Default::default(), &|| {});
     lambdasec_packages::attach::attach_vulns(inventory, osv_db());
+    code_expectations(inventory, root)
+}
+
+/// Source files whose comments may carry expectations: `#` or `//` comments.
+const CODE_EXTS: [&str; 8] = ["py", "js", "mjs", "cjs", "ts", "mts", "cts", "jsx"];
+
+/// Collects the inline expectations of a code location's source files.
+struct CodeMarks<'a> {
+    /// How the location is reported: `code/py-leak` (a directory) or `code.zip` (a zip).
+    rel: &'a str,
+    is_dir: bool,
+    expected: Vec<Expectation>,
+    severities: Severities,
+}
+
+impl lambdasec_archive::Visitor for CodeMarks<'_> {
+    fn select(
+        &mut self,
+        path: &str,
+        meta: &lambdasec_archive::EntryMeta,
+    ) -> lambdasec_archive::Select {
+        let code = path
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| CODE_EXTS.contains(&ext));
+        if code && meta.depth == 0 && meta.size < 1 << 20 {
+            lambdasec_archive::Select::Read
+        } else {
+            lambdasec_archive::Select::Skip
+        }
+    }
+
+    fn file(&mut self, path: &str, content: &[u8]) {
+        let Ok(text) = std::str::from_utf8(content) else {
+            return;
+        };
+        let file = if self.is_dir {
+            format!("{}/{path}", self.rel)
+        } else {
+            format!("{}!{path}", self.rel)
+        };
+        self.expected.extend(inline_expectations(&file, text));
+        self.severities.extend(inline_severities(&file, text));
+    }
+
+    fn problem(&mut self, path: &str, message: String) {
+        panic!("fixture code {}: {path}: {message}", self.rel);
+    }
+}
+
+/// Inline expectations (`# expect: LS703` in Python, `// expect: LS703` in JavaScript and
+/// TypeScript) in the source files of the code the case's functions and layers point at:
+/// directories and zips alike (inside a zip, files are named `code.zip!app.py`, as findings
+/// name them). The code is found from the configuration the source read, not from what the
+/// analyser made of it, so an expectation in code the analyser failed to read still counts.
+fn code_expectations(inventory: &Inventory, root: &Path) -> (Vec<Expectation>, Severities) {
+    let mut expected = Vec::new();
+    let mut severities = Vec::new();
+    for loc in inventory.code_locations(root) {
+        if !loc.path.exists() {
+            continue;
+        }
+        let mut marks = CodeMarks {
+            rel: &loc.rel,
+            is_dir: loc.path.is_dir(),
+            expected: Vec::new(),
+            severities: Vec::new(),
+        };
+        lambdasec_archive::walk(&loc.path, &Default::default(), &mut marks);
+        expected.append(&mut marks.expected);
+        severities.append(&mut marks.severities);
+    }
+    (expected, severities)
 }
 
 /// The formats every rule has failing and passing fixtures in.
@@ -210,7 +292,9 @@ fn load_case(path: &Path) -> Option<Case> {
             fixture_config(&text, &mut config);
         }
         let mut inventory = lambdasec_terraform::scan_hcl(path, &files);
-        attach_code(&mut inventory, path);
+        let (code_expected, code_severities) = attach_code(&mut inventory, path);
+        expected.extend(code_expected);
+        severities.extend(code_severities);
         return Some(Case {
             name,
             inventory,
@@ -221,28 +305,32 @@ fn load_case(path: &Path) -> Option<Case> {
         });
     }
     let root = path.parent()?;
-    let template_case =
-        |text: &str, expected: Vec<Expectation>, severities: Severities, config: RuleConfig| {
-            let none = std::collections::HashMap::new();
-            let mut inventory = lambdasec_cloudformation::scan::scan_file(root, path, &none, &none);
-            attach_code(&mut inventory, root);
-            let format = match lambdasec_cloudformation::load::load(&name, text)
-                .map(|n| lambdasec_cloudformation::load::kind(&n))
-            {
-                Ok(lambdasec_cloudformation::load::DocKind::Sam) => "sam",
-                Ok(lambdasec_cloudformation::load::DocKind::Serverless) => "serverless",
-                _ if name.ends_with(".json") => "cfn-json",
-                _ => "cfn-yaml",
-            };
-            Case {
-                name: name.clone(),
-                inventory,
-                expected,
-                severities,
-                config,
-                format,
-            }
+    let template_case = |text: &str,
+                         mut expected: Vec<Expectation>,
+                         mut severities: Severities,
+                         config: RuleConfig| {
+        let none = std::collections::HashMap::new();
+        let mut inventory = lambdasec_cloudformation::scan::scan_file(root, path, &none, &none);
+        let (code_expected, code_severities) = attach_code(&mut inventory, root);
+        expected.extend(code_expected);
+        severities.extend(code_severities);
+        let format = match lambdasec_cloudformation::load::load(&name, text)
+            .map(|n| lambdasec_cloudformation::load::kind(&n))
+        {
+            Ok(lambdasec_cloudformation::load::DocKind::Sam) => "sam",
+            Ok(lambdasec_cloudformation::load::DocKind::Serverless) => "serverless",
+            _ if name.ends_with(".json") => "cfn-json",
+            _ => "cfn-yaml",
         };
+        Case {
+            name: name.clone(),
+            inventory,
+            expected,
+            severities,
+            config,
+            format,
+        }
+    };
     match path.extension()?.to_str()? {
         "yaml" | "yml" => {
             let text = fs::read_to_string(path).unwrap_or_default();
@@ -260,9 +348,11 @@ fn load_case(path: &Path) -> Option<Case> {
             let text = fs::read_to_string(path).unwrap_or_default();
             fixture_config(&text, &mut config);
             let mut inventory = lambdasec_terraform::scan_hcl(root, &[path.to_path_buf()]);
-            attach_code(&mut inventory, root);
-            let expected = inline_expectations(&name, &text);
-            let severities = inline_severities(&name, &text);
+            let (code_expected, code_severities) = attach_code(&mut inventory, root);
+            let mut expected = inline_expectations(&name, &text);
+            expected.extend(code_expected);
+            let mut severities = inline_severities(&name, &text);
+            severities.extend(code_severities);
             Some(Case {
                 name,
                 inventory,
@@ -289,9 +379,9 @@ fn load_case(path: &Path) -> Option<Case> {
             });
             fixture_config(&text, &mut config);
             let mut inventory = lambdasec_terraform::plan::scan_plan(root, path);
-            attach_code(&mut inventory, root);
-            let expected = sidecar_expectations(&name, &text);
-            let severities = Vec::new();
+            let (code_expected, severities) = attach_code(&mut inventory, root);
+            let mut expected = sidecar_expectations(&name, &text);
+            expected.extend(code_expected);
             Some(Case {
                 name,
                 inventory,
@@ -384,7 +474,13 @@ fn cases_in(dir: &Path) -> Vec<PathBuf> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| {
-            p.is_dir()
+            // A directory is a case when it is a Terraform configuration; one without any
+            // Terraform file is code that cases point at (its inline expectations count for
+            // those cases, see `code_expectations`).
+            (p.is_dir()
+                && files_under(p)
+                    .iter()
+                    .any(|f| lambdasec_terraform::is_terraform_file(f)))
                 || matches!(
                     p.extension().and_then(|e| e.to_str()),
                     Some("tf" | "json" | "yaml" | "yml")
@@ -479,4 +575,67 @@ fn expectation_parsing() {
             ("p.json".into(), 3, "LS402".into(), true)
         ]
     );
+}
+
+/// Every entry of a zip, by path.
+struct ZipEntries(std::collections::BTreeMap<String, Vec<u8>>);
+
+impl lambdasec_archive::Visitor for ZipEntries {
+    fn select(&mut self, _: &str, _: &lambdasec_archive::EntryMeta) -> lambdasec_archive::Select {
+        lambdasec_archive::Select::Read
+    }
+
+    fn file(&mut self, path: &str, content: &[u8]) {
+        self.0.insert(path.to_string(), content.to_vec());
+    }
+
+    fn problem(&mut self, path: &str, message: String) {
+        panic!("{path}: {message}");
+    }
+}
+
+/// `fixtures/<RULE>/code/<name>.zip` is `code/<name>/` zipped (`tests/zip-fixture-code`
+/// rebuilds them), so the expectations read from the zip are the ones in the directory.
+#[test]
+fn fixture_zips_match_their_directories() {
+    let mut checked = 0;
+    for rule in fs::read_dir(fixtures_dir()).unwrap().flatten() {
+        let code = rule.path().join("code");
+        if !code.is_dir() {
+            continue;
+        }
+        for zip in files_under(&code)
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "zip"))
+        {
+            let dir = zip.with_extension("");
+            assert!(
+                dir.is_dir(),
+                "{} has no directory {}",
+                zip.display(),
+                dir.display()
+            );
+            let mut entries = ZipEntries(Default::default());
+            lambdasec_archive::walk(&zip, &Default::default(), &mut entries);
+            let on_disk: std::collections::BTreeMap<String, Vec<u8>> = files_under(&dir)
+                .into_iter()
+                .map(|f| {
+                    let rel = f
+                        .strip_prefix(&dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    (rel, fs::read(&f).unwrap())
+                })
+                .collect();
+            assert!(
+                entries.0 == on_disk,
+                "{} differs from {}: run tests/zip-fixture-code",
+                zip.display(),
+                dir.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no zipped fixture code");
 }

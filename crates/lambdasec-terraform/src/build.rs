@@ -271,6 +271,7 @@ impl<'i> Builder<'i> {
         self.invoke_configs();
         self.event_source_mappings();
         self.aliases();
+        self.secret_rotations();
         self.inv
     }
 
@@ -1040,6 +1041,22 @@ impl<'i> Builder<'i> {
                 function,
                 name: s(&x.body, "name")
                     .unwrap_or_else(|| Value::unknown("name is not set", x.loc.clone())),
+            });
+        }
+    }
+
+    /// `aws_secretsmanager_secret_rotation`: the secret it rotates, as `secret_id` names it
+    /// (an ARN or name, or a reference such as `aws_secretsmanager_secret.db.id`).
+    fn secret_rotations(&mut self) {
+        let rs: Vec<_> = self
+            .of_type(Mode::Managed, "aws_secretsmanager_secret_rotation")
+            .collect();
+        for (_, x) in rs {
+            let secret = s(&x.body, "secret_id")
+                .unwrap_or_else(|| Value::unknown("secret_id is not set", x.loc.clone()));
+            self.inv.secret_rotations.push(SecretRotation {
+                secret,
+                loc: x.loc.clone(),
             });
         }
     }

@@ -7,7 +7,7 @@ resource "aws_lambda_function" "api" {
   role          = aws_iam_role.lambda.arn
   runtime       = "python3.8"
   handler       = "app.handler"
-  filename      = "build/api.zip"
+  filename      = data.archive_file.api.output_path
   timeout       = 10
   layers = [
     data.aws_lambda_layer_version.shared.arn,
@@ -68,4 +68,11 @@ resource "aws_lambda_permission" "partner" {
   action        = "lambda:*"
   function_name = aws_lambda_function.api.function_name
   principal     = var.partner_account
+}
+
+# The function's code: src/ zipped at plan time (the scanner reads src/).
+data "archive_file" "api" {
+  type        = "zip"
+  source_dir  = "${path.module}/src"
+  output_path = "${path.module}/build/api.zip"
 }

@@ -2,3 +2,4 @@
 
 pub mod public_and_privileged;
 pub mod public_with_secrets;
+pub mod webhook_unverified;

@@ -3,6 +3,7 @@
 pub mod env_secret_name;
 pub mod env_secret_value;
 pub mod env_without_cmk;
+pub mod secret_fetch_uncached;
 pub mod secret_in_code;
 
 use lambdasec_model::{EnvVar, Function, Location, Severity, Value};
