@@ -24,15 +24,7 @@ const TYPE_ONLY: &[&str] = &[
 
 impl<'t> Lower<'t, '_> {
     pub fn js_module(&mut self, root: Node<'t>) {
-        self.m.funcs.push(Func {
-            name: "<module>".into(),
-            params: Vec::new(),
-            body: Vec::new(),
-            decorators: Vec::new(),
-            pos: Pos { line: 1, col: 1 },
-            class: None,
-            parent: None,
-        });
+        self.begin_module();
         let body = self.js_block(root);
         self.m.funcs[0].body = body;
     }

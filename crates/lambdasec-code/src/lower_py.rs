@@ -6,15 +6,7 @@ use tree_sitter::Node;
 
 impl<'t> Lower<'t, '_> {
     pub fn py_module(&mut self, root: Node<'t>) {
-        self.m.funcs.push(Func {
-            name: "<module>".into(),
-            params: Vec::new(),
-            body: Vec::new(),
-            decorators: Vec::new(),
-            pos: Pos { line: 1, col: 1 },
-            class: None,
-            parent: None,
-        });
+        self.begin_module();
         let body = self.py_block(root);
         self.m.funcs[0].body = body;
     }

@@ -5,7 +5,7 @@
 //! nesting: the lowering stops descending at [`MAX_NEST`] levels (deeper code is left out and
 //! the module is marked truncated), and the error search walks the tree with a cursor.
 
-use crate::ir::{Lang, Module, Pos, Span};
+use crate::ir::{Func, Lang, Module, Pos, Span};
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 /// Deepest syntax nesting the lowering descends into.
@@ -320,6 +320,20 @@ impl<'t, 'm> Lower<'t, 'm> {
     }
 
     /// Enters one nesting level; false (and the module marked truncated) past [`MAX_NEST`].
+    /// Reserves function 0, `<module>`, for the top-level statements (set once lowered:
+    /// functions found meanwhile take the next indices, which `parent` refers to).
+    pub fn begin_module(&mut self) {
+        self.m.funcs.push(Func {
+            name: "<module>".into(),
+            params: Vec::new(),
+            body: Vec::new(),
+            decorators: Vec::new(),
+            pos: Pos { line: 1, col: 1 },
+            class: None,
+            parent: None,
+        });
+    }
+
     pub fn enter(&mut self) -> bool {
         if self.depth >= MAX_NEST {
             self.m.truncated = true;
