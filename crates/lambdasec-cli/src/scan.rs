@@ -139,7 +139,7 @@ fn read_path(
         &Default::default(),
         &|| {
             let n = analysed.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress.phase(format!("analysing handler code ({n}/{locations} archives)"));
+            progress.phase(format!("analysing handler code ({n} packages)"));
         },
     );
     // The packages inside that code, and their known vulnerabilities (LS603, SBOM).
