@@ -379,3 +379,26 @@ fn file_count_limit_stops_a_directory() {
     let (_, msgs) = scan_code(dir.path(), &limits);
     assert!(msgs.iter().any(|m| m.contains("more than 5")), "{msgs:?}");
 }
+
+#[test]
+fn archives_of_formats_not_read_are_one_message_with_a_count() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..5 {
+        write(
+            &dir.path().join(format!("data/model-{i}.json.gz")),
+            b"\x1f\x8b\x08\0",
+        );
+    }
+    write(&dir.path().join("app.tar"), b"not really a tar");
+    write(&dir.path().join("app.py"), b"print('ok')\n");
+    let (hits, messages) = scan_code(dir.path(), &Limits::default());
+    assert!(hits.is_empty());
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    let m = &messages[0];
+    assert!(m.contains("6 archive(s) of formats not read"), "{m}");
+    assert!(m.contains("and 3 more"), "{m}");
+    // None: no message at all.
+    let clean = tempfile::tempdir().unwrap();
+    write(&clean.path().join("app.py"), b"print('ok')\n");
+    assert!(scan_code(clean.path(), &Limits::default()).1.is_empty());
+}
