@@ -30,15 +30,7 @@ impl<'t> Lower<'t, '_> {
     }
 
     fn js_block(&mut self, n: Node<'t>) -> Vec<Stmt> {
-        let mut out = Vec::new();
-        if !self.enter() {
-            return out;
-        }
-        for (_, k) in self.kids(n) {
-            self.js_stmt(k, &mut out);
-        }
-        self.leave();
-        out
+        self.block_of(n, Self::js_stmt)
     }
 
     fn js_body(&mut self, n: Option<Node<'t>>) -> Vec<Stmt> {

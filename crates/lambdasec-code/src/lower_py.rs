@@ -12,15 +12,7 @@ impl<'t> Lower<'t, '_> {
     }
 
     fn py_block(&mut self, n: Node<'t>) -> Vec<Stmt> {
-        let mut out = Vec::new();
-        if !self.enter() {
-            return out;
-        }
-        for (_, k) in self.kids(n) {
-            self.py_stmt(k, &mut out);
-        }
-        self.leave();
-        out
+        self.block_of(n, Self::py_stmt)
     }
 
     /// The body of a compound statement's field (a `block`).

@@ -5,7 +5,7 @@
 //! nesting: the lowering stops descending at [`MAX_NEST`] levels (deeper code is left out and
 //! the module is marked truncated), and the error search walks the tree with a cursor.
 
-use crate::ir::{Func, Lang, Module, Pos, Span};
+use crate::ir::{Func, Lang, Module, Pos, Span, Stmt};
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 /// Deepest syntax nesting the lowering descends into.
@@ -320,6 +320,24 @@ impl<'t, 'm> Lower<'t, 'm> {
     }
 
     /// Enters one nesting level; false (and the module marked truncated) past [`MAX_NEST`].
+    /// The statements of a block node, each lowered by `stmt` (the language's), within the
+    /// nesting bound.
+    pub fn block_of(
+        &mut self,
+        n: Node<'t>,
+        stmt: fn(&mut Self, Node<'t>, &mut Vec<Stmt>),
+    ) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        if !self.enter() {
+            return out;
+        }
+        for (_, k) in self.kids(n) {
+            stmt(self, k, &mut out);
+        }
+        self.leave();
+        out
+    }
+
     /// Reserves function 0, `<module>`, for the top-level statements (set once lowered:
     /// functions found meanwhile take the next indices, which `parent` refers to).
     pub fn begin_module(&mut self) {

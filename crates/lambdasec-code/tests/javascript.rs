@@ -112,17 +112,7 @@ export async function getConfig() {
         "index.handler",
         NODE,
     );
-    let got: Vec<_> = a
-        .log_leaks
-        .iter()
-        .map(|l| {
-            (
-                l.loc.file.as_deref().unwrap().to_string(),
-                l.loc.line,
-                l.kind,
-            )
-        })
-        .collect();
+    let got = leaks_in_files(&a);
     assert_eq!(
         got,
         vec![

@@ -173,17 +173,7 @@ def audit(evt):
         "app.handler",
         PY,
     );
-    let got: Vec<_> = a
-        .log_leaks
-        .iter()
-        .map(|l| {
-            (
-                l.loc.file.as_deref().unwrap().to_string(),
-                l.loc.line,
-                l.kind,
-            )
-        })
-        .collect();
+    let got = leaks_in_files(&a);
     assert_eq!(
         got,
         vec![

@@ -33,6 +33,20 @@ pub fn leaks(a: &CodeAnalysis) -> Vec<(u32, LeakKind)> {
     a.log_leaks.iter().map(|l| (l.loc.line, l.kind)).collect()
 }
 
+/// Log leaks with the file they are in: (file, line, kind).
+pub fn leaks_in_files(a: &CodeAnalysis) -> Vec<(String, u32, LeakKind)> {
+    a.log_leaks
+        .iter()
+        .map(|l| {
+            (
+                l.loc.file.as_deref().unwrap_or_default().to_string(),
+                l.loc.line,
+                l.kind,
+            )
+        })
+        .collect()
+}
+
 pub fn fetches(a: &CodeAnalysis) -> Vec<(u32, FetchCaching)> {
     a.fetches.iter().map(|f| (f.loc.line, f.caching)).collect()
 }
